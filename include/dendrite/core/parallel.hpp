@@ -1,0 +1,118 @@
+#pragma once
+/// \file parallel.hpp
+/// The only launch points of the code: parallel_for and parallel_reduce over a Box.
+///
+/// CPU backend: OpenMP over (k, j) rows with a SIMD inner loop over i. CUDA backend
+/// (cuda/parallel_cuda.cuh): a grid-stride kernel and a two-pass block reduction.
+/// Reductions are deterministic on both backends: partial results are combined in a fixed
+/// order that does not depend on the thread count (restart bit-identity needs this).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "dendrite/core/box.hpp"
+
+namespace dnd {
+
+/// Reduction operators usable on host and device.
+struct SumOp {
+  static constexpr double identity() { return 0.0; }
+  DND_HD static double combine(double a, double b) { return a + b; }
+};
+struct MaxOp {
+  static constexpr double identity() { return -1.0e300; }
+  DND_HD static double combine(double a, double b) { return a > b ? a : b; }
+};
+struct MinOp {
+  static constexpr double identity() { return 1.0e300; }
+  DND_HD static double combine(double a, double b) { return a < b ? a : b; }
+};
+
+}  // namespace dnd
+
+#if defined(__CUDACC__) && defined(DENDRITE_USE_CUDA)
+#include "parallel_cuda.cuh"
+#elif defined(DENDRITE_USE_CUDA)
+
+namespace dnd {
+template <class>
+inline constexpr bool kNeedsCudaCompiler = false;
+
+// A host-compiled file of a CUDA build must not launch kernels: list it among the kernel
+// sources in CMakeLists.txt so nvcc compiles it.
+template <class F>
+void parallel_for(const Box&, F&&) {
+  static_assert(kNeedsCudaCompiler<F>, "parallel_for used in a file not compiled as CUDA");
+}
+template <class Op, class F>
+double parallel_reduce(const Box&, F&&) {
+  static_assert(kNeedsCudaCompiler<F>, "parallel_reduce used in a file not compiled as CUDA");
+  return 0.0;
+}
+}  // namespace dnd
+
+#else
+
+namespace dnd {
+
+/// Small boxes (halo faces) run serially: a thread team costs more than the work.
+inline constexpr std::int64_t kParallelThreshold = 8192;
+
+template <class F>
+void parallel_for(const Box& b, F&& f) {
+  if (b.empty()) return;
+  const int nj = b.size(1), nk = b.size(2);
+  const int ilo = b.lo[0], ihi = b.hi[0];
+  const std::int64_t rows = std::int64_t(nj) * nk;
+#pragma omp parallel for schedule(static) if (b.cells() > kParallelThreshold)
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const int j = b.lo[1] + int(r % nj);
+    const int k = b.lo[2] + int(r / nj);
+#pragma omp simd
+    for (int i = ilo; i < ihi; ++i) f(i, j, k);
+  }
+}
+
+/// Deterministic reduction: one partial per (j, k) row, rows combined in order.
+template <class Op, class F>
+double parallel_reduce(const Box& b, F&& f) {
+  if (b.empty()) return Op::identity();
+  const int nj = b.size(1), nk = b.size(2);
+  const int ilo = b.lo[0], ihi = b.hi[0];
+  const std::int64_t rows = std::int64_t(nj) * nk;
+  std::vector<double> partial(rows);
+#pragma omp parallel for schedule(static) if (b.cells() > kParallelThreshold)
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const int j = b.lo[1] + int(r % nj);
+    const int k = b.lo[2] + int(r / nj);
+    double acc = Op::identity();
+    for (int i = ilo; i < ihi; ++i) acc = Op::combine(acc, f(i, j, k));
+    partial[r] = acc;
+  }
+  double total = Op::identity();
+  for (double p : partial) total = Op::combine(total, p);
+  return total;
+}
+
+}  // namespace dnd
+
+#endif
+
+namespace dnd {
+
+template <class F>
+double parallel_sum(const Box& b, F&& f) {
+  return parallel_reduce<SumOp>(b, static_cast<F&&>(f));
+}
+template <class F>
+double parallel_max(const Box& b, F&& f) {
+  return parallel_reduce<MaxOp>(b, static_cast<F&&>(f));
+}
+template <class F>
+double parallel_min(const Box& b, F&& f) {
+  return parallel_reduce<MinOp>(b, static_cast<F&&>(f));
+}
+
+}  // namespace dnd

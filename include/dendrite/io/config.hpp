@@ -1,0 +1,82 @@
+#pragma once
+/// \file config.hpp
+/// A run's configuration as plain validated structs. The YAML is read in one place
+/// (src/io/config.cpp, the only file that includes yaml-cpp); every error names the file,
+/// line, column and key path.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "dendrite/core/boundary.hpp"
+#include "dendrite/core/box.hpp"
+#include "dendrite/models/allen_cahn_K.hpp"
+
+namespace dnd {
+
+/// A configuration error, formatted "file:line:col: key.path: message".
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// One initial shape of the metal phase, drawn with the equilibrium tanh profile.
+struct ShapeConfig {
+  enum class Kind { sphere, slab } kind = Kind::sphere;
+  double center[3] = {0, 0, 0};
+  double radius = 0;
+  int axis = 0;  // slab normal
+  double from = 0, to = 0;
+};
+
+struct InitialConfig {
+  double background = 0.0;
+  std::vector<ShapeConfig> shapes;
+  double noise_amplitude = 0.0;
+  std::uint64_t noise_seed = 1;
+};
+
+struct TimeConfig {
+  double end = 0.0;
+  double dt = 0.0;      ///< resolved step (auto or given)
+  bool dt_auto = true;
+  double safety = 0.5;  ///< fraction of the stability limit used by dt: auto
+  std::int64_t max_steps = -1;
+};
+
+struct OutputConfig {
+  std::string dir;
+  std::string name = "fields";
+  double every = 0.0;  ///< simulated time between field outputs; 0: start and end only
+  std::vector<std::string> fields{"xi"};
+  int scalars_every = 10;  ///< steps between rows of the scalar table
+};
+
+struct CheckpointConfig {
+  double every_wall = 600.0;        ///< wall seconds between checkpoints (0: off)
+  std::int64_t every_steps = 0;     ///< steps between checkpoints (0: off)
+};
+
+struct RunConfig {
+  std::string source;  ///< path of the YAML file
+  std::string text;    ///< the YAML text, stored in every output for provenance
+  std::string model = "allen_cahn";
+  Grid grid;
+  BoundarySet boundary;
+  allen_cahn::Params allen_cahn;
+  InitialConfig initial;
+  TimeConfig time;
+  OutputConfig output;
+  CheckpointConfig checkpoint;
+  double progress_every = 2.0;  ///< wall seconds between progress lines
+};
+
+/// Read and validate a run file. Throws ConfigError.
+RunConfig load_config(const std::string& path);
+/// Same, from text (the name is used in messages).
+RunConfig parse_config(const std::string& text, const std::string& name);
+
+/// Bytes a run of this configuration allocates on its backend (fields and halo buffers).
+std::size_t estimated_bytes(const RunConfig& cfg);
+
+}  // namespace dnd

@@ -1,0 +1,92 @@
+#pragma once
+/// \file elliptic.hpp
+/// Matrix-free solver of  (alpha a(x) - div(b(x) grad)) phi = f  on a cell-centred grid with
+/// Dirichlet, Neumann, periodic and Robin sides: conjugate gradients preconditioned by one
+/// symmetric multigrid V-cycle, always in double precision (docs/model.md, section 3).
+///
+/// Coarse levels are aggregation (Galerkin with piecewise-constant transfer) operators: a
+/// coarse face weight is the sum of the fine face weights it covers, scaled by 1/2 so a
+/// constant-coefficient operator coarsens to its own rediscretisation. A one-cell channel
+/// of high or low b keeps at least one of its faces on every coarse level where it still
+/// separates aggregates, so the coarse problems see it.
+
+#include <memory>
+#include <vector>
+
+#include "dendrite/core/boundary.hpp"
+#include "dendrite/core/field.hpp"
+#include "dendrite/core/halo.hpp"
+
+namespace dnd {
+
+namespace detail {
+struct MgLevel;
+}
+
+/// Solver settings.
+struct EllipticOptions {
+  /// Stop when ||D^-1 (F - A phi)|| <= rel_tol ||D^-1 F||: the residual of the integrated
+  /// system scaled row by row by the operator's diagonal D (docs/model.md, section 3).
+  double rel_tol = 1e-10;
+  int max_iterations = 200;
+  int smoothing_sweeps = 2;    ///< red-black sweeps before and after the coarse correction
+  int max_bottom_cells = 512;  ///< coarsest level size, solved directly
+};
+
+class EllipticSolver {
+ public:
+  using Options = EllipticOptions;
+  struct Result {
+    int iterations = 0;
+    double relative_residual = 0.0;
+    bool converged = false;
+  };
+
+  EllipticSolver(const Grid& grid, const BoundarySet& bcs, Options opt = {});
+  ~EllipticSolver();
+  EllipticSolver(const EllipticSolver&) = delete;
+  EllipticSolver& operator=(const EllipticSolver&) = delete;
+
+  /// Set alpha a(x) and b(x) (cell values; b > 0 or 0 for a blocked cell) and rebuild the
+  /// multigrid hierarchy. Face values of b are harmonic means of the two cells.
+  void set_coefficients(double alpha, const Field<double>& a, const Field<double>& b);
+  /// Constant coefficients, for tests and benchmarks.
+  void set_coefficients(double alpha_a, double b);
+  /// Replace the boundary conditions (values only change the right-hand side; a change of
+  /// type or of a/b coefficients needs set_coefficients again).
+  void set_boundary(const BoundarySet& bcs);
+
+  /// Solve with phi as the warm start; f is per unit volume.
+  Result solve(Field<double>& phi, const Field<double>& f);
+
+  /// Outward flux  -integral(b dphi/dn) dS  through one physical side (axis, side 0/1).
+  double boundary_flux(const Field<double>& phi, int axis, int side) const;
+
+  int levels() const;
+  const Grid& grid() const { return grid_; }
+  const BoundarySet& boundary() const { return bcs_; }
+
+ private:
+  void build_fine_level(double alpha, const Field<double>* a, const Field<double>* b,
+                        double alpha_a_const, double b_const);
+  void build_hierarchy();
+  void factor_bottom();
+  void vcycle(std::size_t l);
+  void smooth(std::size_t l, bool forward);
+  void bottom_solve();
+  void precondition();
+  double true_residual(Field<double>& phi, const Field<double>& F, double norm_f);
+
+  Grid grid_;
+  BoundarySet bcs_;
+  Options opt_;
+  Field<double> b_cell_;  ///< cell values of b (with ghosts), for boundary terms and fluxes
+  std::vector<std::unique_ptr<detail::MgLevel>> levels_;
+  std::vector<double> bottom_factor_;  ///< dense Cholesky factor of the coarsest operator
+  int bottom_n_ = 0;
+  bool singular_ = false;
+  // Krylov vectors on the fine level.
+  Field<double> r_, z_, p_, q_, rprev_, fb_, inv_diag_;
+};
+
+}  // namespace dnd

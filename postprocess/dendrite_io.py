@@ -1,0 +1,38 @@
+"""Readers for dendrite's outputs: the XDMF collection, its HDF5 fields, the scalar table."""
+import os
+import xml.etree.ElementTree as ET
+
+import h5py
+import numpy as np
+
+
+def find_xdmf(result_dir):
+    names = sorted(f for f in os.listdir(result_dir) if f.endswith(".xmf"))
+    if not names:
+        raise SystemExit(f"no .xmf file in {result_dir}: is it a dendrite output directory?")
+    return os.path.join(result_dir, names[0])
+
+
+def steps(result_dir):
+    """[(time, {field: (h5 path, dataset)}, spacing zyx)] for every output step."""
+    xmf = find_xdmf(result_dir)
+    out = []
+    for g in ET.parse(xmf).getroot().find("Domain/Grid").findall("Grid"):
+        t = float(g.find("Time").get("Value"))
+        spacing = np.array(g.find("Geometry")[1].text.split(), float)
+        fields = {}
+        for att in g.findall("Attribute"):
+            fname, dset = att.find("DataItem").text.strip().split(":")
+            fields[att.get("Name")] = (os.path.join(result_dir, fname), dset.lstrip("/"))
+        out.append((t, fields, spacing))
+    return out
+
+
+def read_field(ref):
+    path, dset = ref
+    with h5py.File(path, "r") as h:
+        return h[dset][...]
+
+
+def scalars(result_dir):
+    return np.genfromtxt(os.path.join(result_dir, "scalars.csv"), delimiter=",", names=True)

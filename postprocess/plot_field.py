@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Map of a field at the first and last output step (2D, or the mid-z slice in 3D).
+
+usage: plot_field.py RESULT_DIR [--field xi] [-o xi.png]
+"""
+import argparse
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from dendrite_io import read_field, steps  # noqa: E402
+
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("result_dir")
+p.add_argument("--field", default="xi")
+p.add_argument("-o", "--output", help="PNG path (default RESULT_DIR/<field>.png)")
+a = p.parse_args()
+st = steps(a.result_dir)
+chosen = [st[0], st[-1]]
+fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), constrained_layout=True)
+for ax, (t, fields, spacing) in zip(axes, chosen):
+    data = read_field(fields[a.field])
+    if data.ndim == 3:
+        data = data[data.shape[0] // 2]
+    dy, dx = spacing[-2], spacing[-1]
+    extent = [0, data.shape[1] * dx * 1e6, 0, data.shape[0] * dy * 1e6]
+    im = ax.imshow(data, origin="lower", extent=extent, cmap="viridis", vmin=0, vmax=1)
+    ax.contour(np.linspace(extent[0], extent[1], data.shape[1]),
+               np.linspace(extent[2], extent[3], data.shape[0]), data, levels=[0.5], colors="w",
+               linewidths=0.8)
+    ax.set(xlabel="x (um)", ylabel="y (um)", title=f"{a.field} at t = {t:g} s")
+fig.colorbar(im, ax=axes, shrink=0.8, label=a.field + " (1 = metal)")
+out = a.output or os.path.join(a.result_dir, a.field + ".png")
+fig.savefig(out, dpi=120)
+print(out)

@@ -1,0 +1,228 @@
+// The run driver. Host code only: every kernel launch lives in the model and solver sources.
+#include "dendrite/app/run.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "dendrite/app/progress.hpp"
+#include "dendrite/core/memory.hpp"
+#include "dendrite/io/checkpoint.hpp"
+#include "dendrite/io/output.hpp"
+#include "dendrite/io/units.hpp"
+#include "dendrite/models/allen_cahn.hpp"
+
+namespace dnd {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+/// Counter-based generator: the value depends only on (seed, cell), never on thread order.
+double uniform_hash(std::uint64_t seed, std::uint64_t cell) {
+  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + cell + 0x632BE59BD9B4E019ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return double(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+const std::vector<std::string> kColumns{"step",        "time_s", "dt_s",  "metal_volume",
+                                        "free_energy", "xi_min", "xi_max"};
+
+}  // namespace
+
+void request_stop() { g_stop = true; }
+
+std::vector<real> initial_order_parameter(const RunConfig& cfg) {
+  const Grid& g = cfg.grid;
+  const double w = AllenCahn::interface_width(cfg.allen_cahn);
+  std::vector<real> xi(g.cells());
+  std::int64_t m = 0;
+  for (int k = 0; k < g.n[2]; ++k)
+    for (int j = 0; j < g.n[1]; ++j)
+      for (int i = 0; i < g.n[0]; ++i, ++m) {
+        const double x[3] = {g.centre(0, i), g.centre(1, j), g.dim == 3 ? g.centre(2, k) : 0.0};
+        double v = cfg.initial.background;
+        for (const ShapeConfig& s : cfg.initial.shapes) {
+          // Signed distance, negative inside; the equilibrium profile (1 - tanh(d / w)) / 2.
+          double d;
+          if (s.kind == ShapeConfig::Kind::sphere) {
+            double r2 = 0;
+            for (int a = 0; a < g.dim; ++a) r2 += (x[a] - s.center[a]) * (x[a] - s.center[a]);
+            d = std::sqrt(r2) - s.radius;
+          } else {
+            d = std::max(s.from - x[s.axis], x[s.axis] - s.to);
+          }
+          v = std::max(v, 0.5 * (1.0 - std::tanh(d / w)));
+        }
+        if (cfg.initial.noise_amplitude > 0)
+          v += cfg.initial.noise_amplitude * (2.0 * uniform_hash(cfg.initial.noise_seed, m) - 1.0);
+        xi[m] = real(v);
+      }
+  return xi;
+}
+
+RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& log) {
+  g_stop = false;
+  namespace fs = std::filesystem;
+  const std::string dir = cfg.output.dir;
+  fs::create_directories(dir);
+  const std::string ckpt_path = dir + "/checkpoint/checkpoint.h5";
+  const std::string table_path = dir + "/scalars.csv";
+  const Provenance prov = Provenance::current(cfg.text, cfg.source);
+
+  AllenCahn model(cfg.grid, cfg.boundary, cfg.allen_cahn);
+  FieldWriter writer(dir, cfg.output.name, cfg.grid, prov);
+  ScalarTable table(kColumns);
+
+  std::int64_t step = 0;
+  double t = 0.0;
+  double next_output = 0.0;
+  double wall_before = 0.0;
+  const double dt = cfg.time.dt;
+
+  std::string restart = opt.restart_path;
+  if (restart.empty() && opt.resume && fs::exists(ckpt_path)) restart = ckpt_path;
+  if (!restart.empty()) {
+    const Checkpoint c = load_checkpoint(restart);
+    if (c.dim != cfg.grid.dim || c.n[0] != cfg.grid.n[0] || c.n[1] != cfg.grid.n[1] ||
+        c.n[2] != cfg.grid.n[2])
+      throw std::runtime_error("checkpoint " + restart + " is for another grid than " + cfg.source);
+    model.xi().upload_interior(c.fields.at("xi"));
+    step = c.step;
+    t = c.time;
+    next_output = c.next_output;
+    wall_before = c.wall_elapsed;
+    table.set_flat(c.table);
+    std::vector<FieldWriter::Entry> hist;
+    for (std::size_t i = 0; i < c.output_steps.size(); ++i)
+      hist.push_back({c.output_steps[i], c.output_times[i]});
+    writer.set_history(hist, cfg.output.fields);
+    if (!opt.quiet) log << "resuming from " << restart << " at step " << step << ", t = "
+                        << units::format_duration(t) << "\n";
+  } else {
+    model.xi().upload_interior(initial_order_parameter(cfg));
+  }
+
+  if (!opt.quiet) {
+    log << "dendrite " << prov.version << " | backend " << prov.backend << " | " << prov.device
+        << " | precision " << prov.precision << "\n"
+        << "model allen_cahn, " << cfg.grid.dim << "D grid";
+    for (int d = 0; d < cfg.grid.dim; ++d) log << (d ? " x " : " ") << cfg.grid.n[d];
+    log << ", dx " << cfg.grid.dx[0] << " m, dt " << dt << " s ("
+        << (cfg.time.dt_auto ? "auto, " : "") << dt / AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn)
+        << " of the stability limit), end " << units::format_duration(cfg.time.end) << "\n"
+        << "output " << dir << "\n";
+  }
+
+  auto record_scalars = [&]() {
+    table.add({double(step), t, dt, model.integral(), model.free_energy(), model.min_value(),
+               model.max_value()});
+  };
+  auto write_fields = [&]() {
+    const std::vector<real> xi = model.xi().download_interior();
+    writer.write(step, t, {{"xi", &xi}});
+  };
+  auto checkpoint = [&](double wall_now) {
+    Checkpoint c;
+    c.step = step;
+    c.time = t;
+    c.dt = dt;
+    c.next_output = next_output;
+    c.wall_elapsed = wall_before + wall_now;
+    c.dim = cfg.grid.dim;
+    for (int d = 0; d < 3; ++d) c.n[d] = cfg.grid.n[d];
+    c.fields["xi"] = model.xi().download_interior();
+    c.table_columns = table.columns();
+    c.table = table.flat();
+    for (const auto& e : writer.history()) {
+      c.output_steps.push_back(e.step);
+      c.output_times.push_back(e.time);
+    }
+    save_checkpoint(ckpt_path, c, prov);
+    table.write_csv(table_path);
+  };
+
+  // Start-of-run outputs (a resumed run already has them).
+  const double eps = 1e-9 * dt;
+  if (restart.empty()) {
+    record_scalars();
+    write_fields();
+    next_output = cfg.output.every > 0 ? cfg.output.every : cfg.time.end;
+  }
+
+  Progress progress(t, cfg.time.end, cfg.progress_every, opt.quiet, log);
+  double last_ckpt_wall = 0.0;
+  std::int64_t steps_this_run = 0;
+  bool interrupted = false;
+  while (t < cfg.time.end - eps) {
+    if (cfg.time.max_steps > 0 && step >= cfg.time.max_steps) break;
+    // Shorten the step that would pass an output time or the end, so outputs land exactly
+    // on the requested times (a smaller explicit step is always stable).
+    const double target = std::min(next_output, cfg.time.end);
+    const bool lands = t + dt >= target - eps;
+    const double h = lands ? target - t : dt;
+    model.step(h);
+    t = lands ? target : t + h;
+    ++step;
+    ++steps_this_run;
+    const bool output_due = t >= next_output - eps;
+    if (step % cfg.output.scalars_every == 0 || output_due) record_scalars();
+    if (output_due) {
+      write_fields();
+      table.write_csv(table_path);
+      // Multiples of `every`, not a running sum, so output times do not drift.
+      next_output = cfg.output.every > 0
+                        ? cfg.output.every * (std::round(t / cfg.output.every) + 1.0)
+                        : cfg.time.end;
+    }
+    const double wall = progress.wall_elapsed();
+    const bool stop_now = g_stop || (opt.stop_after > 0 && steps_this_run >= opt.stop_after);
+    const bool ckpt_due =
+        (cfg.checkpoint.every_steps > 0 && step % cfg.checkpoint.every_steps == 0) ||
+        (cfg.checkpoint.every_wall > 0 && wall - last_ckpt_wall >= cfg.checkpoint.every_wall);
+    if (ckpt_due || stop_now) {
+      checkpoint(wall);
+      last_ckpt_wall = wall;
+    }
+    if (stop_now) {
+      interrupted = true;
+      break;
+    }
+    std::ostringstream extra;
+    extra.precision(4);
+    extra << "metal " << model.integral();
+    progress.update(step, t, h, (step % 50 == 0) ? extra.str() : "");
+  }
+
+  RunSummary s;
+  s.steps = step;
+  s.time = t;
+  s.wall_seconds = wall_before + progress.wall_elapsed();
+  s.completed = !interrupted && t >= cfg.time.end - eps;
+  if (!interrupted) {
+    if (writer.history().empty() || writer.history().back().step != step) {
+      record_scalars();
+      write_fields();
+    }
+    checkpoint(progress.wall_elapsed());
+  }
+  table.write_csv(table_path);
+  s.xdmf = writer.xdmf_path();
+  s.table = table_path;
+  s.checkpoint = ckpt_path;
+  if (!opt.quiet) {
+    if (interrupted)
+      log << "stopped at step " << step << " (t = " << units::format_duration(t)
+          << "); continue with: dendrite run " << cfg.source << " --resume\n";
+    else
+      log << "done: " << step << " steps, t = " << units::format_duration(t) << ", wall "
+          << format_clock(s.wall_seconds) << "\n";
+    log << "fields: " << s.xdmf << "\nscalars: " << s.table << "\n";
+  }
+  return s;
+}
+
+}  // namespace dnd

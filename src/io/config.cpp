@@ -1,0 +1,400 @@
+// The only file that includes yaml-cpp: YAML -> validated RunConfig.
+#include "dendrite/io/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "dendrite/core/memory.hpp"
+#include "dendrite/io/units.hpp"
+#include "dendrite/models/allen_cahn.hpp"
+
+namespace dnd {
+
+namespace {
+
+using units::Kind;
+
+/// A YAML node with the key path that reached it, so every message can name both.
+struct Entry {
+  YAML::Node node;
+  std::string path;
+  const std::string* file;
+
+  [[noreturn]] void fail(const std::string& msg) const { fail_at(node.Mark(), path, msg); }
+  [[noreturn]] void fail_at(const YAML::Mark& m, const std::string& p,
+                            const std::string& msg) const {
+    std::ostringstream os;
+    os << *file;
+    if (m.line >= 0) os << ":" << m.line + 1 << ":" << m.column + 1;  // Mark is 0-based
+    os << ": " << (p.empty() ? "(top level)" : p) << ": " << msg;
+    throw ConfigError(os.str());
+  }
+
+  std::string child_path(const std::string& key) const { return path.empty() ? key : path + "." + key; }
+  bool has(const std::string& key) const { return node.IsMap() && node[key]; }
+  Entry at(const std::string& key) const {
+    if (!has(key)) fail("missing required key '" + key + "'");
+    return {node[key], child_path(key), file};
+  }
+  Entry item(std::size_t i) const { return {node[i], path + "[" + std::to_string(i) + "]", file}; }
+
+  void expect_map() const {
+    if (!node.IsMap()) fail("expected a mapping of keys to values");
+  }
+
+  /// Unknown keys are errors: a typo must not silently fall back to a default.
+  void allow_only(std::initializer_list<const char*> keys) const {
+    expect_map();
+    std::set<std::string> ok(keys.begin(), keys.end());
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string k = it->first.as<std::string>();
+      if (ok.count(k)) continue;
+      std::string list;
+      std::string suggestion;
+      std::size_t best = 3;
+      for (const auto& o : ok) {
+        list += (list.empty() ? "" : ", ") + o;
+        const std::size_t d = edit_distance(k, o);
+        if (d < best) {
+          best = d;
+          suggestion = o;
+        }
+      }
+      fail_at(it->first.Mark(), child_path(k),
+              "unknown key" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") +
+                  "; expected one of: " + list);
+    }
+  }
+
+  static std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j)
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
+  }
+
+  std::string scalar_text() const {
+    if (!node.IsScalar()) fail("expected a single value");
+    return node.Scalar();
+  }
+  double quantity(Kind kind) const {
+    try {
+      return units::parse(scalar_text(), kind);
+    } catch (const units::UnitError& e) {
+      fail(e.what());
+    }
+  }
+  std::string str() const { return scalar_text(); }
+  std::int64_t integer() const {
+    const std::string s = scalar_text();
+    char* end = nullptr;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (end == s.c_str() || *end != '\0') fail("'" + s + "' is not an integer");
+    return v;
+  }
+  double number() const { return quantity(Kind::dimensionless); }
+};
+
+double positive(const Entry& e, Kind kind) {
+  const double v = e.quantity(kind);
+  if (!(v > 0.0)) e.fail("must be positive, got " + e.scalar_text());
+  return v;
+}
+
+int axis_index(const Entry& e) {
+  const std::string s = e.str();
+  if (s == "x") return 0;
+  if (s == "y") return 1;
+  if (s == "z") return 2;
+  e.fail("'" + s + "' is not an axis; use x, y or z");
+}
+
+void read_grid(const Entry& g, RunConfig& cfg) {
+  g.allow_only({"cells", "dx", "length", "origin"});
+  const Entry cells = g.at("cells");
+  if (!cells.node.IsSequence() || (cells.node.size() != 2 && cells.node.size() != 3))
+    cells.fail("expected [nx, ny] or [nx, ny, nz]");
+  Grid& grid = cfg.grid;
+  grid.dim = int(cells.node.size());
+  for (int d = 0; d < 3; ++d) grid.n[d] = 1;
+  for (int d = 0; d < grid.dim; ++d) {
+    const Entry c = cells.item(d);
+    const std::int64_t n = c.integer();
+    if (n < 2 || n > (1 << 20)) c.fail("cell count must be between 2 and 1048576");
+    grid.n[d] = int(n);
+  }
+  if (g.has("dx") == g.has("length")) g.fail("give exactly one of 'dx' (cubic cells) or 'length'");
+  if (g.has("dx")) {
+    const double dx = positive(g.at("dx"), Kind::length);
+    for (int d = 0; d < 3; ++d) grid.dx[d] = dx;
+  } else {
+    const Entry len = g.at("length");
+    if (!len.node.IsSequence() || int(len.node.size()) != grid.dim)
+      len.fail("expected one length per axis, as many as 'cells' has");
+    for (int d = 0; d < grid.dim; ++d) grid.dx[d] = positive(len.item(d), Kind::length) / grid.n[d];
+    for (int d = grid.dim; d < 3; ++d) grid.dx[d] = grid.dx[0];
+  }
+  if (g.has("origin")) {
+    const Entry o = g.at("origin");
+    if (!o.node.IsSequence() || int(o.node.size()) != grid.dim) o.fail("expected one value per axis");
+    for (int d = 0; d < grid.dim; ++d) grid.origin[d] = o.item(d).quantity(Kind::length);
+  }
+  grid.ghost = 1;
+}
+
+BoundaryCondition read_side(const Entry& e) {
+  std::istringstream is(e.str());
+  std::string kind;
+  is >> kind;
+  std::string rest;
+  std::getline(is, rest);
+  const bool has_value = rest.find_first_not_of(' ') != std::string::npos;
+  double value = 0.0;
+  if (has_value) {
+    try {
+      value = units::parse(rest, Kind::dimensionless);
+    } catch (const units::UnitError& err) {
+      e.fail(err.what());
+    }
+  }
+  if (kind == "neumann") return BoundaryCondition::neumann(value);
+  if (kind == "dirichlet") {
+    if (!has_value) e.fail("dirichlet needs a value, e.g. 'dirichlet 1'");
+    return BoundaryCondition::dirichlet(value);
+  }
+  if (kind == "periodic") e.fail("periodic applies to both sides: write 'x: periodic'");
+  e.fail("'" + e.str() + "' is not a side condition; use 'neumann', 'neumann <gradient>' or "
+         "'dirichlet <value>'");
+}
+
+void read_boundary(const Entry& b, RunConfig& cfg) {
+  b.allow_only({"x", "y", "z"});
+  const char* names[3] = {"x", "y", "z"};
+  for (int d = 0; d < 3; ++d) {
+    if (!b.has(names[d])) continue;
+    const Entry a = b.at(names[d]);
+    if (d >= cfg.grid.dim) a.fail("the grid is 2D: there is no z boundary");
+    auto& side = cfg.boundary.side[d];
+    if (a.node.IsScalar()) {
+      const std::string s = a.str();
+      if (s == "periodic") {
+        side[0] = side[1] = BoundaryCondition::periodic();
+      } else {
+        side[0] = side[1] = read_side(a);
+      }
+    } else {
+      a.allow_only({"low", "high"});
+      side[0] = read_side(a.at("low"));
+      side[1] = read_side(a.at("high"));
+    }
+  }
+}
+
+void read_allen_cahn(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"mobility", "kappa", "barrier", "interface_energy", "interface_width"});
+  allen_cahn::Params& p = cfg.allen_cahn;
+  p.mobility = positive(e.at("mobility"), Kind::mobility);
+  const bool direct = e.has("kappa") || e.has("barrier");
+  const bool physical = e.has("interface_energy") || e.has("interface_width");
+  if (direct == physical)
+    e.fail("give either 'kappa' and 'barrier', or 'interface_energy' and 'interface_width'");
+  if (direct) {
+    p.kappa = positive(e.at("kappa"), Kind::gradient_coefficient);
+    p.barrier = positive(e.at("barrier"), Kind::energy_density);
+  } else {
+    // gamma = sqrt(kappa W / 18), w = sqrt(2 kappa / W)  =>  kappa = 3 gamma w, W = 6 gamma / w.
+    const double gamma = positive(e.at("interface_energy"), Kind::energy_per_area);
+    const double w = positive(e.at("interface_width"), Kind::length);
+    p.kappa = 3.0 * gamma * w;
+    p.barrier = 6.0 * gamma / w;
+  }
+}
+
+void read_initial(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"background", "shapes", "noise"});
+  InitialConfig& init = cfg.initial;
+  if (e.has("background")) init.background = e.at("background").number();
+  if (e.has("shapes")) {
+    const Entry list = e.at("shapes");
+    if (!list.node.IsSequence()) list.fail("expected a list of shapes");
+    for (std::size_t i = 0; i < list.node.size(); ++i) {
+      const Entry item = list.item(i);
+      item.allow_only({"sphere", "slab"});
+      if (item.node.size() != 1) item.fail("each list item is one shape: 'sphere' or 'slab'");
+      ShapeConfig s;
+      if (item.has("sphere")) {
+        const Entry sp = item.at("sphere");
+        sp.allow_only({"center", "radius"});
+        const Entry c = sp.at("center");
+        if (!c.node.IsSequence() || int(c.node.size()) != cfg.grid.dim)
+          c.fail("expected one coordinate per axis");
+        for (int d = 0; d < cfg.grid.dim; ++d) s.center[d] = c.item(d).quantity(Kind::length);
+        s.radius = positive(sp.at("radius"), Kind::length);
+        s.kind = ShapeConfig::Kind::sphere;
+      } else {
+        const Entry sl = item.at("slab");
+        sl.allow_only({"axis", "from", "to"});
+        s.kind = ShapeConfig::Kind::slab;
+        s.axis = axis_index(sl.at("axis"));
+        if (s.axis >= cfg.grid.dim) sl.at("axis").fail("the grid is 2D");
+        s.from = sl.at("from").quantity(Kind::length);
+        s.to = sl.at("to").quantity(Kind::length);
+        if (!(s.to > s.from)) sl.at("to").fail("'to' must be beyond 'from'");
+      }
+      init.shapes.push_back(s);
+    }
+  }
+  if (e.has("noise")) {
+    const Entry n = e.at("noise");
+    n.allow_only({"amplitude", "seed"});
+    init.noise_amplitude = n.at("amplitude").number();
+    if (init.noise_amplitude < 0) n.at("amplitude").fail("must not be negative");
+    if (n.has("seed")) init.noise_seed = std::uint64_t(n.at("seed").integer());
+  }
+}
+
+void read_time(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"end", "dt", "safety", "max_steps"});
+  TimeConfig& t = cfg.time;
+  t.end = positive(e.at("end"), Kind::time);
+  if (e.has("safety")) {
+    const Entry s = e.at("safety");
+    t.safety = s.number();
+    if (!(t.safety > 0.0 && t.safety <= 1.0)) s.fail("must lie in (0, 1]");
+  }
+  const double limit = AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn);
+  if (e.has("dt") && e.at("dt").str() != "auto") {
+    const Entry d = e.at("dt");
+    t.dt = positive(d, Kind::time);
+    t.dt_auto = false;
+    if (t.dt > limit) {
+      std::ostringstream os;
+      os << "dt = " << t.dt << " s exceeds the explicit stability limit " << limit
+         << " s of this grid and these parameters (2 / (L (2 W + 4 kappa sum 1/dx^2))); use "
+            "'dt: auto' or a smaller value";
+      d.fail(os.str());
+    }
+  } else {
+    t.dt = t.safety * limit;
+    t.dt_auto = true;
+  }
+  if (e.has("max_steps")) {
+    t.max_steps = e.at("max_steps").integer();
+    if (t.max_steps < 1) e.at("max_steps").fail("must be at least 1");
+  }
+}
+
+void read_output(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"dir", "name", "every", "fields", "scalars_every"});
+  OutputConfig& o = cfg.output;
+  o.dir = e.at("dir").str();
+  if (e.has("name")) o.name = e.at("name").str();
+  if (e.has("every")) o.every = positive(e.at("every"), Kind::time);
+  if (e.has("scalars_every")) {
+    const Entry s = e.at("scalars_every");
+    const std::int64_t v = s.integer();
+    if (v < 1) s.fail("must be at least 1 step");
+    o.scalars_every = int(v);
+  }
+  if (e.has("fields")) {
+    const Entry f = e.at("fields");
+    if (!f.node.IsSequence()) f.fail("expected a list such as [xi]");
+    o.fields.clear();
+    for (std::size_t i = 0; i < f.node.size(); ++i) {
+      const Entry item = f.item(i);
+      const std::string name = item.str();
+      if (name != "xi") item.fail("'" + name + "' is not a field of this model; available: xi");
+      o.fields.push_back(name);
+    }
+  }
+}
+
+void read_checkpoint(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"every", "every_steps"});
+  if (e.has("every")) {
+    const Entry w = e.at("every");
+    cfg.checkpoint.every_wall = w.str() == "never" ? 0.0 : positive(w, Kind::time);
+  }
+  if (e.has("every_steps")) {
+    const Entry s = e.at("every_steps");
+    cfg.checkpoint.every_steps = s.integer();
+    if (cfg.checkpoint.every_steps < 0) s.fail("must not be negative");
+  }
+}
+
+void check_memory(const Entry& grid_entry, const RunConfig& cfg) {
+  const std::size_t need = estimated_bytes(cfg);
+  const std::size_t have = memory::available_bytes();
+  if (need > have) {
+    std::ostringstream os;
+    os << "a grid of " << cfg.grid.cells() << " cells needs about " << need / (1 << 20)
+       << " MiB, but only " << have / (1 << 20) << " MiB are available on this backend ("
+       << memory::device_description() << ")";
+    grid_entry.at("cells").fail(os.str());
+  }
+}
+
+}  // namespace
+
+std::size_t estimated_bytes(const RunConfig& cfg) {
+  Grid g = cfg.grid;
+  std::size_t with_ghosts = 1;
+  for (int d = 0; d < 3; ++d) with_ghosts *= std::size_t(g.n[d] + 2 * g.ghost_along(d));
+  // xi and its update buffer, plus one host staging copy for output.
+  return 2 * with_ghosts * sizeof(real) + std::size_t(g.cells()) * sizeof(real);
+}
+
+RunConfig parse_config(const std::string& text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    std::ostringstream os;
+    os << name << ":" << e.mark.line + 1 << ":" << e.mark.column + 1 << ": YAML syntax: " << e.msg;
+    throw ConfigError(os.str());
+  }
+  const Entry top{root, "", &name};
+  if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
+  top.allow_only({"model", "grid", "boundary", "allen_cahn", "initial", "time", "output",
+                  "checkpoint", "progress_every"});
+  RunConfig cfg;
+  cfg.source = name;
+  cfg.text = text;
+  if (top.has("model")) {
+    const Entry m = top.at("model");
+    cfg.model = m.str();
+    if (cfg.model != "allen_cahn")
+      m.fail("'" + cfg.model + "' is not a model of this version; available: allen_cahn");
+  }
+  cfg.boundary = BoundarySet::all(BoundaryCondition::periodic());
+  read_grid(top.at("grid"), cfg);
+  if (top.has("boundary")) read_boundary(top.at("boundary"), cfg);
+  read_allen_cahn(top.at("allen_cahn"), cfg);
+  if (top.has("initial")) read_initial(top.at("initial"), cfg);
+  read_time(top.at("time"), cfg);
+  read_output(top.at("output"), cfg);
+  if (top.has("checkpoint")) read_checkpoint(top.at("checkpoint"), cfg);
+  if (top.has("progress_every")) cfg.progress_every = positive(top.at("progress_every"), Kind::time);
+  check_memory(top.at("grid"), cfg);
+  return cfg;
+}
+
+RunConfig load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot open the file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+}  // namespace dnd

@@ -1,0 +1,222 @@
+#include "dendrite/io/hdf5_file.hpp"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+namespace dnd::h5 {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw std::runtime_error("HDF5: " + what + " (" + path + ")");
+}
+
+hid_t check(hid_t id, const std::string& what, const std::string& path) {
+  if (id < 0) fail(what, path);
+  return id;
+}
+
+void silence_hdf5_stack() {
+  static bool done = false;
+  if (!done) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // we report our own errors
+    done = true;
+  }
+}
+
+template <class T>
+void write_dataset(hid_t file, const std::string& name, const std::vector<std::uint64_t>& dims,
+                   const T* data, hid_t type, const std::string& path) {
+  std::vector<hsize_t> d(dims.begin(), dims.end());
+  const hid_t space = check(H5Screate_simple(int(d.size()), d.data(), nullptr), "dataspace", path);
+  const hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  const hid_t set = H5Dcreate2(file, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Pclose(lcpl);
+  if (set < 0) {
+    H5Sclose(space);
+    fail("cannot create dataset " + name, path);
+  }
+  const herr_t rc = H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  H5Dclose(set);
+  H5Sclose(space);
+  if (rc < 0) fail("cannot write dataset " + name, path);
+}
+
+template <class T>
+std::vector<T> read_dataset(hid_t file, const std::string& name, hid_t type,
+                            const std::string& path) {
+  const hid_t set = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
+  if (set < 0) fail("no dataset " + name, path);
+  const hid_t space = H5Dget_space(set);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<T> out(std::size_t(n > 0 ? n : 0));
+  const herr_t rc = H5Dread(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
+  H5Sclose(space);
+  H5Dclose(set);
+  if (rc < 0) fail("cannot read dataset " + name, path);
+  return out;
+}
+
+}  // namespace
+
+Writer::Writer(std::string final_path) : final_(std::move(final_path)) {
+  silence_hdf5_stack();
+  tmp_ = final_ + ".tmp-" + std::to_string(getpid());
+  file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file_ < 0) fail("cannot create file", tmp_);
+}
+
+Writer::~Writer() {
+  if (file_ >= 0) {
+    H5Fclose(hid_t(file_));
+    std::remove(tmp_.c_str());
+  }
+}
+
+void Writer::write(const std::string& name, const std::vector<std::uint64_t>& dims,
+                   const double* data) {
+  write_dataset(hid_t(file_), name, dims, data, H5T_NATIVE_DOUBLE, tmp_);
+}
+void Writer::write(const std::string& name, const std::vector<std::uint64_t>& dims,
+                   const float* data) {
+  write_dataset(hid_t(file_), name, dims, data, H5T_NATIVE_FLOAT, tmp_);
+}
+void Writer::write(const std::string& name, const std::vector<std::int64_t>& data) {
+  write_dataset(hid_t(file_), name, {std::uint64_t(data.size())}, data.data(), H5T_NATIVE_INT64,
+                tmp_);
+}
+
+namespace {
+template <class T>
+void scalar_attribute(hid_t file, const std::string& name, const T& v, hid_t type,
+                      const std::string& path) {
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t a = H5Acreate2(file, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0) {
+    H5Sclose(space);
+    fail("cannot create attribute " + name, path);
+  }
+  H5Awrite(a, type, &v);
+  H5Aclose(a);
+  H5Sclose(space);
+}
+}  // namespace
+
+void Writer::attribute(const std::string& name, double value) {
+  scalar_attribute(hid_t(file_), name, value, H5T_NATIVE_DOUBLE, tmp_);
+}
+void Writer::attribute(const std::string& name, std::int64_t value) {
+  scalar_attribute(hid_t(file_), name, value, H5T_NATIVE_INT64, tmp_);
+}
+void Writer::attribute(const std::string& name, const std::string& value) {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, value.empty() ? 1 : value.size());
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t a = H5Acreate2(hid_t(file_), name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (a >= 0) {
+    const std::string v = value.empty() ? std::string(1, '\0') : value;
+    H5Awrite(a, type, v.data());
+    H5Aclose(a);
+  }
+  H5Sclose(space);
+  H5Tclose(type);
+  if (a < 0) fail("cannot create attribute " + name, tmp_);
+}
+
+void Writer::commit() {
+  if (file_ < 0) return;
+  if (H5Fclose(hid_t(file_)) < 0) fail("cannot close", tmp_);
+  file_ = -1;
+  if (std::rename(tmp_.c_str(), final_.c_str()) != 0) fail("cannot rename onto", final_);
+}
+
+Reader::Reader(const std::string& path) : path_(path) {
+  silence_hdf5_stack();
+  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file_ < 0) fail("cannot open file", path);
+}
+Reader::~Reader() {
+  if (file_ >= 0) H5Fclose(hid_t(file_));
+}
+
+bool Reader::has(const std::string& name) const {
+  return H5Lexists(hid_t(file_), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::vector<std::uint64_t> Reader::dims(const std::string& name) const {
+  const hid_t set = H5Dopen2(hid_t(file_), name.c_str(), H5P_DEFAULT);
+  if (set < 0) fail("no dataset " + name, path_);
+  const hid_t space = H5Dget_space(set);
+  const int nd = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> d(std::size_t(nd > 0 ? nd : 0));
+  H5Sget_simple_extent_dims(space, d.data(), nullptr);
+  H5Sclose(space);
+  H5Dclose(set);
+  return {d.begin(), d.end()};
+}
+
+std::vector<double> Reader::read_double(const std::string& name) const {
+  return read_dataset<double>(hid_t(file_), name, H5T_NATIVE_DOUBLE, path_);
+}
+std::vector<float> Reader::read_float(const std::string& name) const {
+  return read_dataset<float>(hid_t(file_), name, H5T_NATIVE_FLOAT, path_);
+}
+std::vector<std::int64_t> Reader::read_int(const std::string& name) const {
+  return read_dataset<std::int64_t>(hid_t(file_), name, H5T_NATIVE_INT64, path_);
+}
+
+double Reader::attribute_double(const std::string& name) const {
+  double v = 0;
+  const hid_t a = H5Aopen(hid_t(file_), name.c_str(), H5P_DEFAULT);
+  if (a < 0) fail("no attribute " + name, path_);
+  H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+  H5Aclose(a);
+  return v;
+}
+std::int64_t Reader::attribute_int(const std::string& name) const {
+  std::int64_t v = 0;
+  const hid_t a = H5Aopen(hid_t(file_), name.c_str(), H5P_DEFAULT);
+  if (a < 0) fail("no attribute " + name, path_);
+  H5Aread(a, H5T_NATIVE_INT64, &v);
+  H5Aclose(a);
+  return v;
+}
+std::string Reader::attribute_string(const std::string& name) const {
+  const hid_t a = H5Aopen(hid_t(file_), name.c_str(), H5P_DEFAULT);
+  if (a < 0) fail("no attribute " + name, path_);
+  const hid_t type = H5Aget_type(a);
+  const std::size_t n = H5Tget_size(type);
+  std::string s(n, '\0');
+  const hid_t mem = H5Tcopy(H5T_C_S1);
+  H5Tset_size(mem, n);
+  H5Tset_strpad(mem, H5T_STR_NULLPAD);
+  H5Aread(a, mem, s.data());
+  H5Tclose(mem);
+  H5Tclose(type);
+  H5Aclose(a);
+  while (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+void write_text_atomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp + " (disk full?)");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot rename onto " + path);
+  }
+}
+
+}  // namespace dnd::h5

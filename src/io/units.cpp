@@ -1,0 +1,105 @@
+#include "dendrite/io/units.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace dnd::units {
+
+namespace {
+
+struct Unit {
+  const char* name;
+  double factor;  // SI = factor * value + offset
+  double offset;
+};
+
+const std::vector<Unit>& table(Kind kind) {
+  static const std::vector<Unit> none{};
+  static const std::vector<Unit> length{{"m", 1, 0}, {"cm", 1e-2, 0}, {"mm", 1e-3, 0},
+                                        {"um", 1e-6, 0}, {"nm", 1e-9, 0}};
+  static const std::vector<Unit> time{{"s", 1, 0}, {"ms", 1e-3, 0}, {"min", 60, 0},
+                                      {"h", 3600, 0}};
+  static const std::vector<Unit> temperature{{"K", 1, 0}, {"degC", 1, 273.15}};
+  static const std::vector<Unit> current{{"A/m^2", 1, 0}, {"mA/cm^2", 10, 0}, {"A/cm^2", 1e4, 0},
+                                         {"uA/cm^2", 1e-2, 0}};
+  static const std::vector<Unit> conductivity{{"S/m", 1, 0}, {"S/cm", 100, 0}, {"mS/cm", 0.1, 0}};
+  static const std::vector<Unit> area_resistance{{"ohm m^2", 1, 0}, {"ohm cm^2", 1e-4, 0}};
+  static const std::vector<Unit> voltage{{"V", 1, 0}, {"mV", 1e-3, 0}};
+  static const std::vector<Unit> energy_density{{"J/m^3", 1, 0}, {"MJ/m^3", 1e6, 0}};
+  static const std::vector<Unit> gradient{{"J/m", 1, 0}};
+  static const std::vector<Unit> mobility{{"m^3/(J s)", 1, 0}};
+  static const std::vector<Unit> energy_area{{"J/m^2", 1, 0}, {"mJ/m^2", 1e-3, 0}};
+  switch (kind) {
+    case Kind::length: return length;
+    case Kind::time: return time;
+    case Kind::temperature: return temperature;
+    case Kind::current_density: return current;
+    case Kind::conductivity: return conductivity;
+    case Kind::area_resistance: return area_resistance;
+    case Kind::voltage: return voltage;
+    case Kind::energy_density: return energy_density;
+    case Kind::gradient_coefficient: return gradient;
+    case Kind::mobility: return mobility;
+    case Kind::energy_per_area: return energy_area;
+    case Kind::dimensionless: return none;
+  }
+  return none;
+}
+
+std::string trim(const std::string& s) {
+  std::size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
+
+}  // namespace
+
+std::string accepted(Kind kind) {
+  const auto& t = table(kind);
+  if (t.empty()) return "a plain number";
+  std::string out;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (i) out += i + 1 == t.size() ? " or " : ", ";
+    out += t[i].name;
+  }
+  return out;
+}
+
+std::string si_unit(Kind kind) {
+  const auto& t = table(kind);
+  return t.empty() ? "1" : t[0].name;
+}
+
+double parse(const std::string& raw, Kind kind) {
+  const std::string text = trim(raw);
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double value = std::strtod(begin, &end);
+  if (end == begin) throw UnitError("'" + text + "' does not start with a number");
+  if (!std::isfinite(value)) throw UnitError("'" + text + "' is not a finite number");
+  const std::string unit = trim(std::string(end));
+  if (unit.empty()) return value;  // bare number: SI
+  for (const Unit& u : table(kind))
+    if (unit == u.name) return value * u.factor + u.offset;
+  if (table(kind).empty())
+    throw UnitError("'" + text + "' has a unit, but this value is dimensionless");
+  throw UnitError("'" + text + "' has no known unit; use " + accepted(kind));
+}
+
+std::string format_duration(double s) {
+  char buf[64];
+  if (!std::isfinite(s)) return "?";
+  if (s < 120)
+    std::snprintf(buf, sizeof buf, "%.3g s", s);
+  else if (s < 7200)
+    std::snprintf(buf, sizeof buf, "%.3g min", s / 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g h", s / 3600);
+  return buf;
+}
+
+}  // namespace dnd::units

@@ -1,0 +1,51 @@
+// The command line: help texts, exit codes, and config errors reported without a crash.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "dendrite/app/cli.hpp"
+
+namespace dnd {
+namespace {
+
+int call(std::vector<const char*> args, std::string& out, std::string& err) {
+  args.insert(args.begin(), "dendrite");
+  std::ostringstream o, e;
+  const int rc = dendrite_main(int(args.size()), args.data(), o, e);
+  out = o.str();
+  err = e.str();
+  return rc;
+}
+
+TEST(Cli, HelpExplainsCommands) {
+  std::string out, err;
+  EXPECT_EQ(call({"--help"}, out, err), 0);
+  EXPECT_NE(out.find("dendrite run CASE.yaml"), std::string::npos);
+  EXPECT_EQ(call({"run", "--help"}, out, err), 0);
+  EXPECT_NE(out.find("--resume"), std::string::npos);
+  EXPECT_EQ(call({"bench", "--help"}, out, err), 0);
+  EXPECT_NE(out.find("ac2d-peer"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  std::string out, err;
+  EXPECT_EQ(call({}, out, err), 2);
+  EXPECT_EQ(call({"fly"}, out, err), 2);
+  EXPECT_NE(err.find("unknown command 'fly'"), std::string::npos);
+  EXPECT_EQ(call({"run"}, out, err), 2);
+  EXPECT_EQ(call({"run", "a.yaml", "--bogus"}, out, err), 2);
+}
+
+TEST(Cli, ConfigErrorIsPrintedNotThrown) {
+  const auto path = std::filesystem::temp_directory_path() / "dendrite_cli_bad.yaml";
+  std::ofstream(path) << "grid: {cells: [8, 8], dx: 1 parsec}\n";
+  std::string out, err;
+  EXPECT_EQ(call({"check", path.c_str()}, out, err), 2);
+  EXPECT_NE(err.find("grid.dx: '1 parsec' has no known unit"), std::string::npos) << err;
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace dnd

@@ -1,0 +1,130 @@
+// Configuration errors: each class of mistake is refused before the run, and the message
+// names the file, line, column and key path.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "dendrite/io/config.hpp"
+#include "dendrite/models/allen_cahn.hpp"
+
+namespace dnd {
+namespace {
+
+const std::string kValid = R"(model: allen_cahn
+grid:
+  cells: [64, 32]
+  dx: 0.5 um
+boundary:
+  x: periodic
+  y: {low: dirichlet 1, high: neumann}
+allen_cahn:
+  mobility: 2.5e-6 m^3/(J s)
+  interface_energy: 0.3 J/m^2
+  interface_width: 2 um
+initial:
+  shapes:
+    - {slab: {axis: y, from: 0 um, to: 4 um}}
+time:
+  end: 1 s
+output:
+  dir: out
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_config(text, "case.yaml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto p = s.find(from);
+  EXPECT_NE(p, std::string::npos) << from;
+  return s.replace(p, from.size(), to);
+}
+
+TEST(Config, ValidCaseIsReadWithUnitsConverted) {
+  const RunConfig c = parse_config(kValid, "case.yaml");
+  EXPECT_EQ(c.grid.dim, 2);
+  EXPECT_EQ(c.grid.n[0], 64);
+  EXPECT_DOUBLE_EQ(c.grid.dx[1], 0.5e-6);
+  EXPECT_TRUE(c.boundary.periodic(0));
+  EXPECT_TRUE(c.boundary.side[1][0].is_dirichlet());
+  EXPECT_DOUBLE_EQ(c.allen_cahn.kappa, 3 * 0.3 * 2e-6);
+  EXPECT_DOUBLE_EQ(c.allen_cahn.barrier, 6 * 0.3 / 2e-6);
+  EXPECT_DOUBLE_EQ(c.time.dt, 0.5 * AllenCahn::stable_dt(c.grid, c.allen_cahn));
+  ASSERT_EQ(c.initial.shapes.size(), 1u);
+  EXPECT_DOUBLE_EQ(c.initial.shapes[0].to, 4e-6);
+}
+
+TEST(Config, UnknownKeyIsNamedWithLineColumnAndSuggestion) {
+  const std::string e = error_of(replace(kValid, "  mobility:", "  mobilty:"));
+  EXPECT_NE(e.find("case.yaml:9:3: allen_cahn.mobilty: unknown key (did you mean 'mobility'?)"),
+            std::string::npos)
+      << e;
+}
+
+TEST(Config, MissingKeyIsReportedAtItsParent) {
+  const std::string e = error_of(replace(kValid, "  end: 1 s\n", "  safety: 0.5\n"));
+  EXPECT_NE(e.find("case.yaml:16:3: time: missing required key 'end'"), std::string::npos) << e;
+}
+
+TEST(Config, WrongTypeIsRefused) {
+  const std::string e = error_of(replace(kValid, "cells: [64, 32]", "cells: [64, many]"));
+  EXPECT_NE(e.find("case.yaml:3:15: grid.cells[1]: 'many' is not an integer"), std::string::npos) << e;
+  const std::string e2 = error_of(replace(kValid, "dx: 0.5 um", "dx: [1, 2]"));
+  EXPECT_NE(e2.find("grid.dx: expected a single value"), std::string::npos) << e2;
+}
+
+TEST(Config, UnknownUnitIsRefusedWithAlternatives) {
+  const std::string e = error_of(replace(kValid, "dx: 0.5 um", "dx: 0.5 microns"));
+  EXPECT_NE(e.find("case.yaml:4:7: grid.dx: '0.5 microns' has no known unit; use m, cm, mm, um or nm"),
+            std::string::npos)
+      << e;
+}
+
+TEST(Config, NegativeMobilityIsRefused) {
+  const std::string e = error_of(replace(kValid, "2.5e-6 m^3/(J s)", "-2.5e-6 m^3/(J s)"));
+  EXPECT_NE(e.find("case.yaml:9:13: allen_cahn.mobility: must be positive"), std::string::npos) << e;
+}
+
+TEST(Config, TimeStepAboveStabilityLimitIsRefused) {
+  const std::string e = error_of(replace(kValid, "  end: 1 s\n", "  end: 1 s\n  dt: 1 s\n"));
+  EXPECT_NE(e.find("case.yaml:17:7: time.dt: dt = 1 s exceeds the explicit stability limit"),
+            std::string::npos)
+      << e;
+}
+
+TEST(Config, GridTooLargeForMemoryIsRefused) {
+  const std::string e = error_of(replace(kValid, "cells: [64, 32]", "cells: [1000000, 1000000]"));
+  EXPECT_NE(e.find("case.yaml:3:10: grid.cells: a grid of 1000000000000 cells needs about"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("MiB are available"), std::string::npos) << e;
+}
+
+TEST(Config, YamlSyntaxErrorHasPosition) {
+  const std::string e = error_of("grid: {cells: [64, 32]\n");
+  EXPECT_NE(e.find("case.yaml:"), std::string::npos);
+  EXPECT_NE(e.find("YAML syntax"), std::string::npos) << e;
+}
+
+TEST(Config, BadBoundaryAndShapeAreRefused) {
+  EXPECT_NE(error_of(replace(kValid, "high: neumann", "high: fixed")).find("boundary.y.high: 'fixed' is not a side condition"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kValid, "axis: y", "axis: w")).find("'w' is not an axis"), std::string::npos);
+}
+
+TEST(Config, MissingFileIsReported) {
+  try {
+    load_config("/nonexistent/case.yaml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace dnd
