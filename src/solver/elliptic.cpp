@@ -308,6 +308,11 @@ void prolong_add(const MgLevel& F, const MgLevel& C) {
   });
 }
 
+double max_value(const Grid& g, const Field<double>& v) {
+  const View<double> a = v.view();
+  return parallel_max(g.interior(), DND_LAMBDA(int i, int j, int k) { return a(i, j, k); });
+}
+
 void remove_mean(const Grid& g, const Field<double>& v) {
   const View<double> a = v.view();
   const double mean =
@@ -409,9 +414,7 @@ void EllipticSolver::build_fine_level(double alpha, const Field<double>* a,
     face_weights(grid_, bc, b_cell_.view(), axis, wf[axis]->view());
   diagonal(grid_, bc, b_cell_.view(), a ? a->view() : View<double>{}, alpha, alpha_a_const, L);
 
-  const View<double> dv = L.diag.view();
-  singular_ = parallel_max(grid_.interior(),
-                           DND_LAMBDA(int i, int j, int k) { return dv(i, j, k); }) <= 0.0;
+  singular_ = max_value(grid_, L.diag) <= 0.0;
   boundary_rhs(grid_, bc, b_cell_.view(), fb_.view());
   inverse_full_diagonal(L, inv_diag_);
   build_hierarchy();
