@@ -13,7 +13,10 @@ namespace {
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  for (const auto& x : v) {
+    if (!s.empty()) s += ',';
+    s += x;
+  }
   return s;
 }
 

@@ -58,7 +58,8 @@ struct Entry {
       std::string suggestion;
       std::size_t best = 3;
       for (const auto& o : ok) {
-        list += (list.empty() ? "" : ", ") + o;
+        if (!list.empty()) list += ", ";
+        list += o;
         const std::size_t d = edit_distance(k, o);
         if (d < best) {
           best = d;

@@ -9,33 +9,46 @@ namespace dnd {
 
 namespace {
 
-struct StencilCoef {
-  double inv_dx2[3];
-  bool three_d;
-};
-
-StencilCoef stencil_of(const Grid& g) {
-  StencilCoef s{};
-  for (int d = 0; d < 3; ++d) s.inv_dx2[d] = d < g.dim ? 1.0 / (g.dx[d] * g.dx[d]) : 0.0;
-  s.three_d = g.dim == 3;
-  return s;
+allen_cahn::InvDx2 inv_dx2_of(const Grid& g) {
+  double v[3];
+  for (int d = 0; d < 3; ++d) v[d] = d < g.dim ? 1.0 / (g.dx[d] * g.dx[d]) : 0.0;
+  return {v[0], v[1], v[2]};
 }
 
+template <bool ThreeD, bool HasSource>
 void euler_update(const Grid& g, const allen_cahn::Params& p, double dt, const View<real>& xi,
-                  const View<real>& out, const View<real>& src, bool has_source) {
-  const StencilCoef s = stencil_of(g);
+                  const View<real>& out, const View<real>& src) {
+  const allen_cahn::InvDx2 inv = inv_dx2_of(g);
   parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    double r = allen_cahn::rate(xi, i, j, k, p, s.inv_dx2, s.three_d);
-    if (has_source) r += double(src(i, j, k));
+    double r = allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv);
+    if constexpr (HasSource) r += double(src(i, j, k));
     out(i, j, k) = real(double(xi(i, j, k)) + dt * r);
   });
 }
 
+/// Pick the branch-free kernel for this dimension and source.
+void euler_dispatch(const Grid& g, const allen_cahn::Params& p, double dt, const View<real>& xi,
+                    const View<real>& out, const View<real>* src) {
+  const View<real> sv = src ? *src : View<real>{};
+  if (g.dim == 3) {
+    if (src)
+      euler_update<true, true>(g, p, dt, xi, out, sv);
+    else
+      euler_update<true, false>(g, p, dt, xi, out, sv);
+  } else {
+    if (src)
+      euler_update<false, true>(g, p, dt, xi, out, sv);
+    else
+      euler_update<false, false>(g, p, dt, xi, out, sv);
+  }
+}
+
+template <bool ThreeD>
 void rate_field(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
                 const View<real>& out) {
-  const StencilCoef s = stencil_of(g);
+  const allen_cahn::InvDx2 inv = inv_dx2_of(g);
   parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    out(i, j, k) = real(allen_cahn::rate(xi, i, j, k, p, s.inv_dx2, s.three_d));
+    out(i, j, k) = real(allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv));
   });
 }
 
@@ -43,7 +56,7 @@ void rate_field(const Grid& g, const allen_cahn::Params& p, const View<real>& xi
 /// face, and the last cell of a non-periodic axis also takes the high boundary face.
 double energy_sum(const Grid& g, const BoundarySet& bcs, const allen_cahn::Params& p,
                   const View<real>& xi) {
-  const StencilCoef s = stencil_of(g);
+  const allen_cahn::InvDx2 inv = inv_dx2_of(g);
   const double vol = g.cell_volume();
   const int n[3] = {g.n[0], g.n[1], g.n[2]};
   const int dim = g.dim;
@@ -52,13 +65,14 @@ double energy_sum(const Grid& g, const BoundarySet& bcs, const allen_cahn::Param
     const double c = double(xi(i, j, k));
     double e = p.barrier * allen_cahn::double_well(c);
     const int idx[3] = {i, j, k};
+    const double inv_d[3] = {inv.x, inv.y, inv.z};
     for (int d = 0; d < dim; ++d) {
       const int o[3] = {d == 0, d == 1, d == 2};
       const double lo = double(xi(i - o[0], j - o[1], k - o[2]));
-      double grad2 = (c - lo) * (c - lo) * s.inv_dx2[d];
+      double grad2 = (c - lo) * (c - lo) * inv_d[d];
       if (idx[d] == n[d] - 1 && !periodic[d]) {
         const double hi = double(xi(i + o[0], j + o[1], k + o[2]));
-        grad2 += (hi - c) * (hi - c) * s.inv_dx2[d];
+        grad2 += (hi - c) * (hi - c) * inv_d[d];
       }
       e += 0.5 * p.kappa * grad2;
     }
@@ -83,14 +97,17 @@ double AllenCahn::interface_width(const allen_cahn::Params& p) {
 
 void AllenCahn::step(double dt, const Field<real>* source) {
   halo_.fill(xi_, bcs_);
-  euler_update(grid_, params_, dt, xi_.view(), next_.view(),
-               source ? source->view() : View<real>{}, source != nullptr);
+  const View<real> sv = source ? source->view() : View<real>{};
+  euler_dispatch(grid_, params_, dt, xi_.view(), next_.view(), source ? &sv : nullptr);
   xi_.swap(next_);
 }
 
 void AllenCahn::evaluate_rate(Field<real>& out) {
   halo_.fill(xi_, bcs_);
-  rate_field(grid_, params_, xi_.view(), out.view());
+  if (grid_.dim == 3)
+    rate_field<true>(grid_, params_, xi_.view(), out.view());
+  else
+    rate_field<false>(grid_, params_, xi_.view(), out.view());
 }
 
 double AllenCahn::free_energy() {

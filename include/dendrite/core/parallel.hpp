@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "dendrite/core/box.hpp"
@@ -66,12 +67,18 @@ void parallel_for(const Box& b, F&& f) {
   const int nj = b.size(1), nk = b.size(2);
   const int ilo = b.lo[0], ihi = b.hi[0];
   const std::int64_t rows = std::int64_t(nj) * nk;
-#pragma omp parallel for schedule(static) if (b.cells() > kParallelThreshold)
-  for (std::int64_t r = 0; r < rows; ++r) {
-    const int j = b.lo[1] + int(r % nj);
-    const int k = b.lo[2] + int(r / nj);
+#pragma omp parallel if (b.cells() > kParallelThreshold)
+  {
+    // A private copy of the kernel: stores through the views it holds can then not alias
+    // its captured constants, which the compiler keeps in registers across the SIMD loop.
+    const std::decay_t<F> body = f;
+#pragma omp for schedule(static)
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const int j = b.lo[1] + int(r % nj);
+      const int k = b.lo[2] + int(r / nj);
 #pragma omp simd
-    for (int i = ilo; i < ihi; ++i) f(i, j, k);
+      for (int i = ilo; i < ihi; ++i) body(i, j, k);
+    }
   }
 }
 

@@ -22,24 +22,31 @@ DND_INLINE double double_well_derivative(double xi) {
   return 2.0 * xi * (1.0 - xi) * (1.0 - 2.0 * xi);
 }
 
-/// Second-order 5/7-point Laplacian; inv_dx2[d] = 1/dx_d^2.
-template <class T>
-DND_INLINE double laplacian(const View<T>& v, int i, int j, int k, const double* inv_dx2,
-                            bool three_d) {
+/// 1/dx^2 per axis, passed by value: a pointer into a kernel's captures would make the
+/// compiler reload them after every store.
+struct InvDx2 {
+  double x, y, z;
+};
+
+/// Second-order 5/7-point Laplacian. The dimension is a template parameter so the inner
+/// loop carries no branch and vectorises.
+template <bool ThreeD, class T>
+DND_INLINE double laplacian(const View<T>& v, int i, int j, int k, InvDx2 inv_dx2) {
   const double c = double(v(i, j, k));
-  double lap = (double(v(i - 1, j, k)) - 2.0 * c + double(v(i + 1, j, k))) * inv_dx2[0] +
-               (double(v(i, j - 1, k)) - 2.0 * c + double(v(i, j + 1, k))) * inv_dx2[1];
-  if (three_d) lap += (double(v(i, j, k - 1)) - 2.0 * c + double(v(i, j, k + 1))) * inv_dx2[2];
+  double lap = (double(v(i - 1, j, k)) - 2.0 * c + double(v(i + 1, j, k))) * inv_dx2.x +
+               (double(v(i, j - 1, k)) - 2.0 * c + double(v(i, j + 1, k))) * inv_dx2.y;
+  if constexpr (ThreeD)
+    lap += (double(v(i, j, k - 1)) - 2.0 * c + double(v(i, j, k + 1))) * inv_dx2.z;
   return lap;
 }
 
 /// Right-hand side of eq. (2) at one cell.
-template <class T>
+template <bool ThreeD, class T>
 DND_INLINE double rate(const View<T>& xi, int i, int j, int k, const Params& p,
-                       const double* inv_dx2, bool three_d) {
+                       InvDx2 inv_dx2) {
   const double x = double(xi(i, j, k));
   return -p.mobility *
-         (p.barrier * double_well_derivative(x) - p.kappa * laplacian(xi, i, j, k, inv_dx2, three_d));
+         (p.barrier * double_well_derivative(x) - p.kappa * laplacian<ThreeD>(xi, i, j, k, inv_dx2));
 }
 
 }  // namespace dnd::allen_cahn
