@@ -13,8 +13,7 @@ namespace dnd::memory {
 namespace {
 void check(cudaError_t err, const char* what) {
   if (err != cudaSuccess)
-    throw std::runtime_error(std::string("CUDA error in ") + what + ": " +
-                             cudaGetErrorString(err));
+    throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(err));
 }
 }  // namespace
 
@@ -42,7 +41,9 @@ void copy_from_host(void* dst, const void* host_src, std::size_t bytes) {
 void copy_device(void* dst, const void* src, std::size_t bytes) {
   if (bytes) check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToDevice), "copy_device");
 }
-void synchronize() { check(cudaDeviceSynchronize(), "cudaDeviceSynchronize"); }
+void synchronize() {
+  check(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+}
 
 std::size_t available_bytes() {
   std::size_t free_b = 0, total_b = 0;

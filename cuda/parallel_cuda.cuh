@@ -5,8 +5,8 @@
 
 #include <cuda_runtime.h>
 
-#include <cub/block/block_reduce.cuh>
 #include <cstdint>
+#include <cub/block/block_reduce.cuh>
 #include <stdexcept>
 #include <string>
 
@@ -16,8 +16,7 @@ namespace dnd {
 
 inline void cuda_check(cudaError_t err, const char* what) {
   if (err != cudaSuccess)
-    throw std::runtime_error(std::string("CUDA error in ") + what + ": " +
-                             cudaGetErrorString(err));
+    throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(err));
 }
 
 namespace detail {
@@ -108,8 +107,8 @@ double parallel_reduce(const Box& b, F&& f) {
   double* scratch = detail::reduction_scratch();
   detail::reduce_blocks<Op><<<blocks, detail::kBlock>>>(b, n, f, scratch);
   cuda_check(cudaGetLastError(), "parallel_reduce launch");
-  detail::reduce_partials<Op><<<1, detail::kMaxReduceBlocks>>>(scratch, blocks,
-                                                                scratch + detail::kMaxReduceBlocks);
+  detail::reduce_partials<Op>
+      <<<1, detail::kMaxReduceBlocks>>>(scratch, blocks, scratch + detail::kMaxReduceBlocks);
   cuda_check(cudaGetLastError(), "parallel_reduce final launch");
   double result = 0.0;
   cuda_check(cudaMemcpy(&result, scratch + detail::kMaxReduceBlocks, sizeof(double),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Map of a field at the first and last output step (2D, or the mid-z slice in 3D).
+"""Maps of a field at four output times, first to last (2D, or the mid-z slice in 3D).
 
 usage: plot_field.py RESULT_DIR [--field xi] [-o xi.png]
 """
@@ -20,8 +20,11 @@ p.add_argument("--field", default="xi")
 p.add_argument("-o", "--output", help="PNG path (default RESULT_DIR/<field>.png)")
 a = p.parse_args()
 st = steps(a.result_dir)
-chosen = [st[0], st[-1]]
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), constrained_layout=True)
+picks = sorted(set(round(f * (len(st) - 1)) for f in (0, 1 / 3, 2 / 3, 1)))
+chosen = [st[i] for i in picks]
+fig, axes = plt.subplots(1, len(chosen), figsize=(4.2 * len(chosen) + 1, 4.4), constrained_layout=True,
+                         squeeze=False)
+axes = axes[0]
 for ax, (t, fields, spacing) in zip(axes, chosen):
     data = read_field(fields[a.field])
     if data.ndim == 3:

@@ -28,11 +28,13 @@ double copy_bandwidth(std::ostream& os) {
   const Grid g = make_grid(3, {256, 256, 256}, 1.0, 0);
   Field<real> a(g), b(g);
   const View<real> va = a.view(), vb = b.view();
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) { va(i, j, k) = real(i + j + k); });
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { va(i, j, k) = real(i + j + k); });
   double best = 1e300;
   for (int rep = 0; rep < 6; ++rep) {
     const auto t0 = clock_type::now();
-    parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) { vb(i, j, k) = va(i, j, k); });
+    parallel_for(
+        g.interior(), DND_LAMBDA(int i, int j, int k) { vb(i, j, k) = va(i, j, k); });
     best = std::min(best, seconds_since(t0));
   }
   const double bytes = 2.0 * sizeof(real) * double(g.cells());
@@ -95,7 +97,8 @@ void bench_poisson(std::ostream& os, double copy_bw, int dim, int n, const char*
   const auto r = solver.solve(phi, f);
   const double secs = seconds_since(t0);
   char note[128];
-  std::snprintf(note, sizeof note, "(%d PCG iterations, setup %.3f s, cell-updates = cells x iterations)",
+  std::snprintf(note, sizeof note,
+                "(%d PCG iterations, setup %.3f s, cell-updates = cells x iterations)",
                 r.iterations, setup);
   // One PCG iteration streams about 30 doubles per cell (V-cycle smoothing dominates).
   report(os, name, double(g.cells()), r.iterations, secs, 30.0 * sizeof(double), copy_bw, note);
@@ -118,10 +121,13 @@ int run_bench(const BenchOptions& opt, std::ostream& os) {
      << " | precision " << precision_name << "\n";
   const double bw = copy_bandwidth(os);
   const int n3 = std::max(16, int(256 * opt.scale));
-  if (wanted("ac2d-peer")) bench_allen_cahn(os, bw, 2, 512, int(1000 * std::min(1.0, opt.scale)), "ac2d-peer 512^2");
+  if (wanted("ac2d-peer"))
+    bench_allen_cahn(os, bw, 2, 512, int(1000 * std::min(1.0, opt.scale)), "ac2d-peer 512^2");
   if (wanted("ac3d")) bench_allen_cahn(os, bw, 3, n3, 20, "ac3d 256^3");
-  if (wanted("poisson2d")) bench_poisson(os, bw, 2, std::max(32, int(1024 * opt.scale)), "poisson2d 1024^2");
-  if (wanted("poisson3d")) bench_poisson(os, bw, 3, std::max(16, int(128 * opt.scale)), "poisson3d 128^3");
+  if (wanted("poisson2d"))
+    bench_poisson(os, bw, 2, std::max(32, int(1024 * opt.scale)), "poisson2d 1024^2");
+  if (wanted("poisson3d"))
+    bench_poisson(os, bw, 3, std::max(16, int(128 * opt.scale)), "poisson3d 128^3");
   return 0;
 }
 

@@ -119,10 +119,11 @@ int cmd_run(Args& a, std::ostream& out, std::ostream& err, bool check_only) {
   RunConfig cfg = load_config(path);
   if (!outdir.empty()) cfg.output.dir = outdir;
   if (check_only) {
-    out << path << ": OK\n  model " << cfg.model << ", " << cfg.grid.dim << "D, " << cfg.grid.cells()
-        << " cells, dt " << cfg.time.dt << " s, " << std::int64_t(std::ceil(cfg.time.end / cfg.time.dt))
-        << " steps to " << units::format_duration(cfg.time.end) << ", about "
-        << estimated_bytes(cfg) / (1 << 20) << " MiB\n  output " << cfg.output.dir << "\n";
+    out << path << ": OK\n  model " << cfg.model << ", " << cfg.grid.dim << "D, "
+        << cfg.grid.cells() << " cells, dt " << cfg.time.dt << " s, "
+        << std::int64_t(std::ceil(cfg.time.end / cfg.time.dt)) << " steps to "
+        << units::format_duration(cfg.time.end) << ", about " << estimated_bytes(cfg) / (1 << 20)
+        << " MiB\n  output " << cfg.output.dir << "\n";
     return 0;
   }
   const RunSummary s = run_case(cfg, opt, out);
@@ -139,7 +140,8 @@ int cmd_bench(Args& a, std::ostream& out, std::ostream& err) {
     } else if (s == "--scale") {
       if (!a.more()) return usage_error(err, "--scale needs a number", kBenchHelp);
       opt.scale = std::atof(a.next().c_str());
-      if (!(opt.scale > 0 && opt.scale <= 1)) return usage_error(err, "--scale must be in (0, 1]", kBenchHelp);
+      if (!(opt.scale > 0 && opt.scale <= 1))
+        return usage_error(err, "--scale must be in (0, 1]", kBenchHelp);
     } else if (s == "--threads") {
       if (!a.more()) return usage_error(err, "--threads needs a number", kBenchHelp);
       set_threads(std::atoi(a.next().c_str()));

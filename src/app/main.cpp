@@ -10,7 +10,9 @@
 #endif
 
 namespace {
-void on_signal(int) { dnd::request_stop(); }
+void on_signal(int) {
+  dnd::request_stop();
+}
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -27,7 +27,8 @@ double Progress::wall_elapsed() const {
   return std::chrono::duration<double>(clock::now() - start_).count();
 }
 
-void Progress::update(std::int64_t step, double t, double dt, const std::string& extra, bool force) {
+void Progress::update(std::int64_t step, double t, double dt, const std::string& extra,
+                      bool force) {
   if (quiet_) return;
   const auto now = clock::now();
   if (!force && std::chrono::duration<double>(now - last_).count() < every_) return;

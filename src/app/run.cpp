@@ -33,7 +33,9 @@ const std::vector<std::string> kColumns{"step",        "time_s", "dt_s",  "metal
 
 }  // namespace
 
-void request_stop() { g_stop = true; }
+void request_stop() {
+  g_stop = true;
+}
 
 std::vector<real> initial_order_parameter(const RunConfig& cfg) {
   const Grid& g = cfg.grid;
@@ -100,8 +102,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     for (std::size_t i = 0; i < c.output_steps.size(); ++i)
       hist.push_back({c.output_steps[i], c.output_times[i]});
     writer.set_history(hist, cfg.output.fields);
-    if (!opt.quiet) log << "resuming from " << restart << " at step " << step << ", t = "
-                        << units::format_duration(t) << "\n";
+    if (!opt.quiet)
+      log << "resuming from " << restart << " at step " << step
+          << ", t = " << units::format_duration(t) << "\n";
   } else {
     model.xi().upload_interior(initial_order_parameter(cfg));
   }

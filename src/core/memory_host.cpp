@@ -27,7 +27,9 @@ void* allocate(std::size_t bytes) {
   return p;
 }
 
-void release(void* p) noexcept { std::free(p); }
+void release(void* p) noexcept {
+  std::free(p);
+}
 
 void copy_to_host(void* host_dst, const void* src, std::size_t bytes) {
   if (bytes) std::memcpy(host_dst, src, bytes);
@@ -62,6 +64,8 @@ std::string device_description() {
   return os.str();
 }
 
-int device_count() { return 1; }
+int device_count() {
+  return 1;
+}
 
 }  // namespace dnd::memory

@@ -111,7 +111,8 @@ Checkpoint load_checkpoint(const std::string& path) {
   const auto keys = split(r.attribute_string("controller_keys"));
   if (!keys.empty()) {
     const auto values = r.read_double("controller");
-    for (std::size_t i = 0; i < keys.size() && i < values.size(); ++i) c.controller[keys[i]] = values[i];
+    for (std::size_t i = 0; i < keys.size() && i < values.size(); ++i)
+      c.controller[keys[i]] = values[i];
   }
   c.table_columns = split(r.attribute_string("table_columns"));
   c.table = r.read_double("table");

@@ -35,7 +35,9 @@ struct Entry {
     throw ConfigError(os.str());
   }
 
-  std::string child_path(const std::string& key) const { return path.empty() ? key : path + "." + key; }
+  std::string child_path(const std::string& key) const {
+    return path.empty() ? key : path + "." + key;
+  }
   bool has(const std::string& key) const { return node.IsMap() && node[key]; }
   Entry at(const std::string& key) const {
     if (!has(key)) fail("missing required key '" + key + "'");
@@ -147,7 +149,8 @@ void read_grid(const Entry& g, RunConfig& cfg) {
   }
   if (g.has("origin")) {
     const Entry o = g.at("origin");
-    if (!o.node.IsSequence() || int(o.node.size()) != grid.dim) o.fail("expected one value per axis");
+    if (!o.node.IsSequence() || int(o.node.size()) != grid.dim)
+      o.fail("expected one value per axis");
     for (int d = 0; d < grid.dim; ++d) grid.origin[d] = o.item(d).quantity(Kind::length);
   }
   grid.ghost = 1;
@@ -174,8 +177,10 @@ BoundaryCondition read_side(const Entry& e) {
     return BoundaryCondition::dirichlet(value);
   }
   if (kind == "periodic") e.fail("periodic applies to both sides: write 'x: periodic'");
-  e.fail("'" + e.str() + "' is not a side condition; use 'neumann', 'neumann <gradient>' or "
-         "'dirichlet <value>'");
+  std::string msg = "'";
+  msg += e.str();
+  msg += "' is not a side condition; use 'neumann', 'neumann <gradient>' or 'dirichlet <value>'";
+  e.fail(msg);
 }
 
 void read_boundary(const Entry& b, RunConfig& cfg) {
@@ -385,7 +390,8 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   read_time(top.at("time"), cfg);
   read_output(top.at("output"), cfg);
   if (top.has("checkpoint")) read_checkpoint(top.at("checkpoint"), cfg);
-  if (top.has("progress_every")) cfg.progress_every = positive(top.at("progress_every"), Kind::time);
+  if (top.has("progress_every"))
+    cfg.progress_every = positive(top.at("progress_every"), Kind::time);
   check_memory(top.at("grid"), cfg);
   return cfg;
 }

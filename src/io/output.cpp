@@ -14,8 +14,8 @@
 namespace dnd {
 
 Provenance Provenance::current(const std::string& config_text, const std::string& config_path) {
-  return {config_text, config_path, DENDRITE_VERSION, backend_name, precision_name,
-          memory::device_description()};
+  return {config_text,  config_path,    DENDRITE_VERSION,
+          backend_name, precision_name, memory::device_description()};
 }
 
 FieldWriter::FieldWriter(std::string dir, std::string name, const Grid& grid, Provenance prov)
@@ -29,7 +29,9 @@ std::string FieldWriter::field_file(std::int64_t step) const {
   return "fields/" + name_ + buf;
 }
 
-std::string FieldWriter::xdmf_path() const { return dir_ + "/" + name_ + ".xmf"; }
+std::string FieldWriter::xdmf_path() const {
+  return dir_ + "/" + name_ + ".xmf";
+}
 
 void FieldWriter::set_history(std::vector<Entry> history, std::vector<std::string> names) {
   history_ = std::move(history);
@@ -120,7 +122,8 @@ std::vector<double> ScalarTable::flat() const {
 void ScalarTable::set_flat(const std::vector<double>& v) {
   rows_.clear();
   const std::size_t w = columns_.size();
-  for (std::size_t i = 0; i + w <= v.size(); i += w) rows_.emplace_back(v.begin() + i, v.begin() + i + w);
+  for (std::size_t i = 0; i + w <= v.size(); i += w)
+    rows_.emplace_back(v.begin() + i, v.begin() + i + w);
 }
 
 }  // namespace dnd

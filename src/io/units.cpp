@@ -18,13 +18,12 @@ struct Unit {
 
 const std::vector<Unit>& table(Kind kind) {
   static const std::vector<Unit> none{};
-  static const std::vector<Unit> length{{"m", 1, 0}, {"cm", 1e-2, 0}, {"mm", 1e-3, 0},
-                                        {"um", 1e-6, 0}, {"nm", 1e-9, 0}};
-  static const std::vector<Unit> time{{"s", 1, 0}, {"ms", 1e-3, 0}, {"min", 60, 0},
-                                      {"h", 3600, 0}};
+  static const std::vector<Unit> length{
+      {"m", 1, 0}, {"cm", 1e-2, 0}, {"mm", 1e-3, 0}, {"um", 1e-6, 0}, {"nm", 1e-9, 0}};
+  static const std::vector<Unit> time{{"s", 1, 0}, {"ms", 1e-3, 0}, {"min", 60, 0}, {"h", 3600, 0}};
   static const std::vector<Unit> temperature{{"K", 1, 0}, {"degC", 1, 273.15}};
-  static const std::vector<Unit> current{{"A/m^2", 1, 0}, {"mA/cm^2", 10, 0}, {"A/cm^2", 1e4, 0},
-                                         {"uA/cm^2", 1e-2, 0}};
+  static const std::vector<Unit> current{
+      {"A/m^2", 1, 0}, {"mA/cm^2", 10, 0}, {"A/cm^2", 1e4, 0}, {"uA/cm^2", 1e-2, 0}};
   static const std::vector<Unit> conductivity{{"S/m", 1, 0}, {"S/cm", 100, 0}, {"mS/cm", 0.1, 0}};
   static const std::vector<Unit> area_resistance{{"ohm m^2", 1, 0}, {"ohm cm^2", 1e-4, 0}};
   static const std::vector<Unit> voltage{{"V", 1, 0}, {"mV", 1e-3, 0}};
@@ -33,18 +32,30 @@ const std::vector<Unit>& table(Kind kind) {
   static const std::vector<Unit> mobility{{"m^3/(J s)", 1, 0}};
   static const std::vector<Unit> energy_area{{"J/m^2", 1, 0}, {"mJ/m^2", 1e-3, 0}};
   switch (kind) {
-    case Kind::length: return length;
-    case Kind::time: return time;
-    case Kind::temperature: return temperature;
-    case Kind::current_density: return current;
-    case Kind::conductivity: return conductivity;
-    case Kind::area_resistance: return area_resistance;
-    case Kind::voltage: return voltage;
-    case Kind::energy_density: return energy_density;
-    case Kind::gradient_coefficient: return gradient;
-    case Kind::mobility: return mobility;
-    case Kind::energy_per_area: return energy_area;
-    case Kind::dimensionless: return none;
+    case Kind::length:
+      return length;
+    case Kind::time:
+      return time;
+    case Kind::temperature:
+      return temperature;
+    case Kind::current_density:
+      return current;
+    case Kind::conductivity:
+      return conductivity;
+    case Kind::area_resistance:
+      return area_resistance;
+    case Kind::voltage:
+      return voltage;
+    case Kind::energy_density:
+      return energy_density;
+    case Kind::gradient_coefficient:
+      return gradient;
+    case Kind::mobility:
+      return mobility;
+    case Kind::energy_per_area:
+      return energy_area;
+    case Kind::dimensionless:
+      return none;
   }
   return none;
 }

@@ -19,11 +19,12 @@ template <bool ThreeD, bool HasSource>
 void euler_update(const Grid& g, const allen_cahn::Params& p, double dt, const View<real>& xi,
                   const View<real>& out, const View<real>& src) {
   const allen_cahn::InvDx2 inv = inv_dx2_of(g);
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    double r = allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv);
-    if constexpr (HasSource) r += double(src(i, j, k));
-    out(i, j, k) = real(double(xi(i, j, k)) + dt * r);
-  });
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        double r = allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv);
+        if constexpr (HasSource) r += double(src(i, j, k));
+        out(i, j, k) = real(double(xi(i, j, k)) + dt * r);
+      });
 }
 
 /// Pick the branch-free kernel for this dimension and source.
@@ -47,9 +48,10 @@ template <bool ThreeD>
 void rate_field(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
                 const View<real>& out) {
   const allen_cahn::InvDx2 inv = inv_dx2_of(g);
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    out(i, j, k) = real(allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv));
-  });
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        out(i, j, k) = real(allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv));
+      });
 }
 
 /// W g(xi) V plus kappa/2 |grad|^2 V for each face, counted once: every cell takes its low
@@ -61,23 +63,24 @@ double energy_sum(const Grid& g, const BoundarySet& bcs, const allen_cahn::Param
   const int n[3] = {g.n[0], g.n[1], g.n[2]};
   const int dim = g.dim;
   const bool periodic[3] = {bcs.periodic(0), bcs.periodic(1), bcs.periodic(2)};
-  return parallel_sum(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    const double c = double(xi(i, j, k));
-    double e = p.barrier * allen_cahn::double_well(c);
-    const int idx[3] = {i, j, k};
-    const double inv_d[3] = {inv.x, inv.y, inv.z};
-    for (int d = 0; d < dim; ++d) {
-      const int o[3] = {d == 0, d == 1, d == 2};
-      const double lo = double(xi(i - o[0], j - o[1], k - o[2]));
-      double grad2 = (c - lo) * (c - lo) * inv_d[d];
-      if (idx[d] == n[d] - 1 && !periodic[d]) {
-        const double hi = double(xi(i + o[0], j + o[1], k + o[2]));
-        grad2 += (hi - c) * (hi - c) * inv_d[d];
-      }
-      e += 0.5 * p.kappa * grad2;
-    }
-    return e * vol;
-  });
+  return parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double c = double(xi(i, j, k));
+        double e = p.barrier * allen_cahn::double_well(c);
+        const int idx[3] = {i, j, k};
+        const double inv_d[3] = {inv.x, inv.y, inv.z};
+        for (int d = 0; d < dim; ++d) {
+          const int o[3] = {d == 0, d == 1, d == 2};
+          const double lo = double(xi(i - o[0], j - o[1], k - o[2]));
+          double grad2 = (c - lo) * (c - lo) * inv_d[d];
+          if (idx[d] == n[d] - 1 && !periodic[d]) {
+            const double hi = double(xi(i + o[0], j + o[1], k + o[2]));
+            grad2 += (hi - c) * (hi - c) * inv_d[d];
+          }
+          e += 0.5 * p.kappa * grad2;
+        }
+        return e * vol;
+      });
 }
 
 }  // namespace
@@ -117,21 +120,21 @@ double AllenCahn::free_energy() {
 
 double AllenCahn::integral() const {
   const View<real> v = xi_.view();
-  return parallel_sum(grid_.interior(), DND_LAMBDA(int i, int j, int k) {
-           return double(v(i, j, k));
-         }) *
+  return parallel_sum(
+             grid_.interior(), DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); }) *
          grid_.cell_volume();
 }
 
 double AllenCahn::min_value() const {
   const View<real> v = xi_.view();
-  return parallel_min(grid_.interior(), DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); });
+  return parallel_min(
+      grid_.interior(), DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); });
 }
 
 double AllenCahn::max_value() const {
   const View<real> v = xi_.view();
-  return parallel_max(grid_.interior(), DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); });
+  return parallel_max(
+      grid_.interior(), DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); });
 }
 
 }  // namespace dnd
-

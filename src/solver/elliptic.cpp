@@ -113,13 +113,14 @@ Box with_ghosts(const Grid& g) {
 
 void fill_value(const Field<double>& f, double value) {
   const View<double> v = f.view();
-  parallel_for(with_ghosts(f.grid()), DND_LAMBDA(int i, int j, int k) { v(i, j, k) = value; });
+  parallel_for(
+      with_ghosts(f.grid()), DND_LAMBDA(int i, int j, int k) { v(i, j, k) = value; });
 }
 
 double dot(const Grid& g, const Field<double>& x, const Field<double>& y) {
   const View<double> a = x.view(), b = y.view();
-  return parallel_sum(g.interior(),
-                      DND_LAMBDA(int i, int j, int k) { return a(i, j, k) * b(i, j, k); });
+  return parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return a(i, j, k) * b(i, j, k); });
 }
 
 /// Jacobi-scaled norm ||D^-1 v||_2 with D the full diagonal of A. Rows of a 1e13-contrast
@@ -127,10 +128,11 @@ double dot(const Grid& g, const Field<double>& x, const Field<double>& y) {
 /// as a potential correction, so the cells of the weak phase count as much as the strong.
 double scaled_norm(const Grid& g, const Field<double>& v, const Field<double>& inv_diag) {
   const View<double> a = v.view(), d = inv_diag.view();
-  return std::sqrt(parallel_sum(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    const double s = a(i, j, k) * d(i, j, k);
-    return s * s;
-  }));
+  return std::sqrt(parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double s = a(i, j, k) * d(i, j, k);
+        return s * s;
+      }));
 }
 
 void inverse_full_diagonal(const MgLevel& L, const Field<double>& out) {
@@ -138,12 +140,13 @@ void inverse_full_diagonal(const MgLevel& L, const Field<double>& out) {
   const View<double> o = out.view();
   const Field<double>& unit = L.res;  // any field: gather() needs values, only wsum is used
   const View<double> u = unit.view();
-  parallel_for(L.g.interior(), DND_LAMBDA(int i, int j, int k) {
-    double wsum, wx_sum;
-    elliptic::gather(lv, u, i, j, k, wsum, wx_sum);
-    const double d = lv.diag(i, j, k) + wsum;
-    o(i, j, k) = d > 0.0 ? 1.0 / d : 0.0;
-  });
+  parallel_for(
+      L.g.interior(), DND_LAMBDA(int i, int j, int k) {
+        double wsum, wx_sum;
+        elliptic::gather(lv, u, i, j, k, wsum, wx_sum);
+        const double d = lv.diag(i, j, k) + wsum;
+        o(i, j, k) = d > 0.0 ? 1.0 / d : 0.0;
+      });
 }
 
 /// Face weights b_face area / distance, eq. (10); zero on physical sides.
@@ -153,13 +156,15 @@ void face_weights(const Grid& g, const BcCoef& bc, const View<double>& bv, int a
   const double coef = geo.area[axis] / geo.dx[axis];
   const int n = geo.n[axis];
   const int periodic = bc.periodic[axis];
-  parallel_for(face_box(g, axis), DND_LAMBDA(int i, int j, int k) {
-    int lo[3] = {i, j, k};
-    const int f = lo[axis];
-    lo[axis] -= 1;
-    const bool physical = (f == 0 || f == n) && !periodic;
-    w(i, j, k) = physical ? 0.0 : coef * elliptic::harmonic(bv(lo[0], lo[1], lo[2]), bv(i, j, k));
-  });
+  parallel_for(
+      face_box(g, axis), DND_LAMBDA(int i, int j, int k) {
+        int lo[3] = {i, j, k};
+        const int f = lo[axis];
+        lo[axis] -= 1;
+        const bool physical = (f == 0 || f == n) && !periodic;
+        w(i, j, k) =
+            physical ? 0.0 : coef * elliptic::harmonic(bv(lo[0], lo[1], lo[2]), bv(i, j, k));
+      });
 }
 
 /// Boundary-face terms of eq. (11): weights (into the diagonal) or sources (into the rhs).
@@ -185,21 +190,23 @@ void diagonal(const Grid& g, const BcCoef& bc, const View<double>& bv, const Vie
   const Geo geo = geo_of(g);
   const bool has_a = av.p != nullptr;
   const View<double> mv = L.mass.view(), nv = L.bnd.view(), dv = L.diag.view();
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    const double m = (has_a ? alpha * av(i, j, k) : alpha_a_const) * geo.vol;
-    const double wb = boundary_terms(geo, bc, bv(i, j, k), i, j, k, false);
-    mv(i, j, k) = m;
-    nv(i, j, k) = wb;
-    dv(i, j, k) = m + wb;
-  });
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double m = (has_a ? alpha * av(i, j, k) : alpha_a_const) * geo.vol;
+        const double wb = boundary_terms(geo, bc, bv(i, j, k), i, j, k, false);
+        mv(i, j, k) = m;
+        nv(i, j, k) = wb;
+        dv(i, j, k) = m + wb;
+      });
 }
 
 void boundary_rhs(const Grid& g, const BcCoef& bc, const View<double>& bv,
                   const View<double>& out) {
   const Geo geo = geo_of(g);
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    out(i, j, k) = boundary_terms(geo, bc, bv(i, j, k), i, j, k, true);
-  });
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        out(i, j, k) = boundary_terms(geo, bc, bv(i, j, k), i, j, k, true);
+      });
 }
 
 /// Coarse face = 1/2 x the sum of the fine faces it covers (scaled Galerkin aggregation).
@@ -209,23 +216,24 @@ void coarsen_faces(const MgLevel& F, const MgLevel& C, int axis) {
   const View<double> w = fw[axis]->view(), wc = cw[axis]->view();
   const int nf[3] = {F.g.n[0], F.g.n[1], F.g.n[2]};
   const int nz_off = F.g.dim == 3 ? 2 : 1;
-  parallel_for(face_box(C.g, axis), DND_LAMBDA(int I, int J, int K) {
-    const int base[3] = {2 * I, 2 * J, 2 * K};
-    double s = 0.0;
-    for (int o2 = 0; o2 < nz_off; ++o2)
-      for (int o1 = 0; o1 < 2; ++o1)
-        for (int o0 = 0; o0 < 2; ++o0) {
-          const int off[3] = {o0, o1, o2};
-          if (off[axis] != 0) continue;
-          int p[3] = {base[0] + o0, base[1] + o1, base[2] + o2};
-          p[axis] = base[axis] < nf[axis] ? base[axis] : nf[axis];
-          bool inside = true;
-          for (int d = 0; d < 3; ++d)
-            if (d != axis && p[d] >= nf[d]) inside = false;
-          if (inside) s += w(p[0], p[1], p[2]);
-        }
-    wc(I, J, K) = 0.5 * s;
-  });
+  parallel_for(
+      face_box(C.g, axis), DND_LAMBDA(int I, int J, int K) {
+        const int base[3] = {2 * I, 2 * J, 2 * K};
+        double s = 0.0;
+        for (int o2 = 0; o2 < nz_off; ++o2)
+          for (int o1 = 0; o1 < 2; ++o1)
+            for (int o0 = 0; o0 < 2; ++o0) {
+              const int off[3] = {o0, o1, o2};
+              if (off[axis] != 0) continue;
+              int p[3] = {base[0] + o0, base[1] + o1, base[2] + o2};
+              p[axis] = base[axis] < nf[axis] ? base[axis] : nf[axis];
+              bool inside = true;
+              for (int d = 0; d < 3; ++d)
+                if (d != axis && p[d] >= nf[d]) inside = false;
+              if (inside) s += w(p[0], p[1], p[2]);
+            }
+        wc(I, J, K) = 0.5 * s;
+      });
 }
 
 /// Mass terms add up exactly over an aggregate; boundary-face terms scale like faces.
@@ -234,21 +242,22 @@ void coarsen_diagonal(const MgLevel& F, const MgLevel& C) {
   const View<double> cm = C.mass.view(), cb = C.bnd.view(), cd = C.diag.view();
   const int nf[3] = {F.g.n[0], F.g.n[1], F.g.n[2]};
   const int nz_off = F.g.dim == 3 ? 2 : 1;
-  parallel_for(C.g.interior(), DND_LAMBDA(int I, int J, int K) {
-    double m = 0.0, b = 0.0;
-    for (int o2 = 0; o2 < nz_off; ++o2)
-      for (int o1 = 0; o1 < 2; ++o1)
-        for (int o0 = 0; o0 < 2; ++o0) {
-          const int i = 2 * I + o0, j = 2 * J + o1, k = 2 * K + o2;
-          if (i < nf[0] && j < nf[1] && k < nf[2]) {
-            m += fm(i, j, k);
-            b += fb(i, j, k);
-          }
-        }
-    cm(I, J, K) = m;
-    cb(I, J, K) = 0.5 * b;
-    cd(I, J, K) = m + 0.5 * b;
-  });
+  parallel_for(
+      C.g.interior(), DND_LAMBDA(int I, int J, int K) {
+        double m = 0.0, b = 0.0;
+        for (int o2 = 0; o2 < nz_off; ++o2)
+          for (int o1 = 0; o1 < 2; ++o1)
+            for (int o0 = 0; o0 < 2; ++o0) {
+              const int i = 2 * I + o0, j = 2 * J + o1, k = 2 * K + o2;
+              if (i < nf[0] && j < nf[1] && k < nf[2]) {
+                m += fm(i, j, k);
+                b += fb(i, j, k);
+              }
+            }
+        cm(I, J, K) = m;
+        cb(I, J, K) = 0.5 * b;
+        cd(I, J, K) = m + 0.5 * b;
+      });
 }
 
 /// One red-black half sweep of Gauss-Seidel: cells with (i + j + k) % 2 == color.
@@ -259,10 +268,11 @@ void relax_color(MgLevel& L, int color) {
   const int nx = L.g.n[0];
   Box half = L.g.interior();
   half.hi[0] = (nx + 1) / 2;
-  parallel_for(half, DND_LAMBDA(int ih, int j, int k) {
-    const int i = 2 * ih + ((color + j + k) & 1);
-    if (i < nx) x(i, j, k) = elliptic::relax(lv, x, rhs, i, j, k);
-  });
+  parallel_for(
+      half, DND_LAMBDA(int ih, int j, int k) {
+        const int i = 2 * ih + ((color + j + k) & 1);
+        if (i < nx) x(i, j, k) = elliptic::relax(lv, x, rhs, i, j, k);
+      });
 }
 
 void residual(MgLevel& L, const Field<double>& xf, const Field<double>& rhsf,
@@ -270,18 +280,18 @@ void residual(MgLevel& L, const Field<double>& xf, const Field<double>& rhsf,
   L.exchange(xf);
   const elliptic::LevelView lv = L.view();
   const View<double> x = xf.view(), rhs = rhsf.view(), r = out.view();
-  parallel_for(L.g.interior(), DND_LAMBDA(int i, int j, int k) {
-    r(i, j, k) = elliptic::residual(lv, x, rhs, i, j, k);
-  });
+  parallel_for(
+      L.g.interior(),
+      DND_LAMBDA(int i, int j, int k) { r(i, j, k) = elliptic::residual(lv, x, rhs, i, j, k); });
 }
 
 void apply_operator(MgLevel& L, const Field<double>& xf, const Field<double>& out) {
   L.exchange(xf);
   const elliptic::LevelView lv = L.view();
   const View<double> x = xf.view(), q = out.view();
-  parallel_for(L.g.interior(), DND_LAMBDA(int i, int j, int k) {
-    q(i, j, k) = elliptic::apply(lv, x, i, j, k);
-  });
+  parallel_for(
+      L.g.interior(),
+      DND_LAMBDA(int i, int j, int k) { q(i, j, k) = elliptic::apply(lv, x, i, j, k); });
 }
 
 /// Restriction: sum over the aggregate (transpose of piecewise-constant prolongation).
@@ -289,63 +299,68 @@ void restrict_residual(const MgLevel& F, const MgLevel& C) {
   const View<double> res = F.res.view(), crhs = C.rhs.view();
   const int nf[3] = {F.g.n[0], F.g.n[1], F.g.n[2]};
   const int nz_off = F.g.dim == 3 ? 2 : 1;
-  parallel_for(C.g.interior(), DND_LAMBDA(int I, int J, int K) {
-    double s = 0.0;
-    for (int o2 = 0; o2 < nz_off; ++o2)
-      for (int o1 = 0; o1 < 2; ++o1)
-        for (int o0 = 0; o0 < 2; ++o0) {
-          const int i = 2 * I + o0, j = 2 * J + o1, k = 2 * K + o2;
-          if (i < nf[0] && j < nf[1] && k < nf[2]) s += res(i, j, k);
-        }
-    crhs(I, J, K) = s;
-  });
+  parallel_for(
+      C.g.interior(), DND_LAMBDA(int I, int J, int K) {
+        double s = 0.0;
+        for (int o2 = 0; o2 < nz_off; ++o2)
+          for (int o1 = 0; o1 < 2; ++o1)
+            for (int o0 = 0; o0 < 2; ++o0) {
+              const int i = 2 * I + o0, j = 2 * J + o1, k = 2 * K + o2;
+              if (i < nf[0] && j < nf[1] && k < nf[2]) s += res(i, j, k);
+            }
+        crhs(I, J, K) = s;
+      });
 }
 
 void prolong_add(const MgLevel& F, const MgLevel& C) {
   const View<double> x = F.x.view(), cx = C.x.view();
-  parallel_for(F.g.interior(), DND_LAMBDA(int i, int j, int k) {
-    x(i, j, k) += cx(i >> 1, j >> 1, k >> 1);
-  });
+  parallel_for(
+      F.g.interior(),
+      DND_LAMBDA(int i, int j, int k) { x(i, j, k) += cx(i >> 1, j >> 1, k >> 1); });
 }
 
 double max_value(const Grid& g, const Field<double>& v) {
   const View<double> a = v.view();
-  return parallel_max(g.interior(), DND_LAMBDA(int i, int j, int k) { return a(i, j, k); });
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return a(i, j, k); });
 }
 
 void remove_mean(const Grid& g, const Field<double>& v) {
   const View<double> a = v.view();
-  const double mean =
-      parallel_sum(g.interior(), DND_LAMBDA(int i, int j, int k) { return a(i, j, k); }) /
-      double(g.cells());
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) { a(i, j, k) -= mean; });
+  const double mean = parallel_sum(
+                          g.interior(), DND_LAMBDA(int i, int j, int k) { return a(i, j, k); }) /
+                      double(g.cells());
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { a(i, j, k) -= mean; });
 }
 
 void integrated_rhs(const Grid& g, const Field<double>& f, const Field<double>& fb,
                     const Field<double>& out) {
   const double vol = g.cell_volume();
   const View<double> fv = f.view(), fbv = fb.view(), o = out.view();
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    o(i, j, k) = fv(i, j, k) * vol + fbv(i, j, k);
-  });
+  parallel_for(
+      g.interior(),
+      DND_LAMBDA(int i, int j, int k) { o(i, j, k) = fv(i, j, k) * vol + fbv(i, j, k); });
 }
 
 /// x += alpha p;  r_prev = r;  r -= alpha q
 void cg_update(const Grid& g, double alpha, const Field<double>& pf, const Field<double>& qf,
                const Field<double>& xf, const Field<double>& rf, const Field<double>& rpf) {
   const View<double> p = pf.view(), q = qf.view(), x = xf.view(), r = rf.view(), rp = rpf.view();
-  parallel_for(g.interior(), DND_LAMBDA(int i, int j, int k) {
-    x(i, j, k) += alpha * p(i, j, k);
-    rp(i, j, k) = r(i, j, k);
-    r(i, j, k) -= alpha * q(i, j, k);
-  });
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        x(i, j, k) += alpha * p(i, j, k);
+        rp(i, j, k) = r(i, j, k);
+        r(i, j, k) -= alpha * q(i, j, k);
+      });
 }
 
 /// p = z + beta p
 void cg_direction(const Grid& g, double beta, const Field<double>& zf, const Field<double>& pf) {
   const View<double> z = zf.view(), p = pf.view();
-  parallel_for(g.interior(),
-               DND_LAMBDA(int i, int j, int k) { p(i, j, k) = z(i, j, k) + beta * p(i, j, k); });
+  parallel_for(
+      g.interior(),
+      DND_LAMBDA(int i, int j, int k) { p(i, j, k) = z(i, j, k) + beta * p(i, j, k); });
 }
 
 double side_flux(const Grid& g, const BoundaryCondition& bc, const View<double>& bv,
@@ -357,10 +372,11 @@ double side_flux(const Grid& g, const BoundaryCondition& bc, const View<double>&
   const double a = bc.a, bb = bc.b, c = bc.c;
   const double area = geo.area[axis], dx = geo.dx[axis];
   // Outward flux through the face: w phi_c - s, eq. (11).
-  return parallel_sum(b, DND_LAMBDA(int i, int j, int k) {
-    return elliptic::boundary_weight(bv(i, j, k), area, dx, a, bb) * x(i, j, k) -
-           elliptic::boundary_source(bv(i, j, k), area, dx, a, bb, c);
-  });
+  return parallel_sum(
+      b, DND_LAMBDA(int i, int j, int k) {
+        return elliptic::boundary_weight(bv(i, j, k), area, dx, a, bb) * x(i, j, k) -
+               elliptic::boundary_source(bv(i, j, k), area, dx, a, bb, c);
+      });
 }
 
 }  // namespace
@@ -385,7 +401,9 @@ EllipticSolver::EllipticSolver(const Grid& grid, const BoundarySet& bcs, Options
 
 EllipticSolver::~EllipticSolver() = default;
 
-int EllipticSolver::levels() const { return int(levels_.size()); }
+int EllipticSolver::levels() const {
+  return int(levels_.size());
+}
 
 void EllipticSolver::set_coefficients(double alpha, const Field<double>& a,
                                       const Field<double>& b) {
@@ -396,9 +414,8 @@ void EllipticSolver::set_coefficients(double alpha_a, double b) {
   build_fine_level(0.0, nullptr, nullptr, alpha_a, b);
 }
 
-void EllipticSolver::build_fine_level(double alpha, const Field<double>* a,
-                                      const Field<double>* b, double alpha_a_const,
-                                      double b_const) {
+void EllipticSolver::build_fine_level(double alpha, const Field<double>* a, const Field<double>* b,
+                                      double alpha_a_const, double b_const) {
   levels_.clear();
   levels_.push_back(std::make_unique<MgLevel>(grid_, work_bcs(bcs_)));
   MgLevel& L = *levels_[0];

@@ -45,7 +45,8 @@ std::vector<T> final_field(const std::string& dir, std::int64_t step) {
 }
 
 TEST(Restart, StoppedAndResumedRunIsBitIdentical) {
-  const fs::path base = fs::temp_directory_path() / ("dendrite_restart_" + std::to_string(::getpid()));
+  const fs::path base =
+      fs::temp_directory_path() / ("dendrite_restart_" + std::to_string(::getpid()));
   fs::remove_all(base);
   const std::string a = (base / "straight").string(), b = (base / "resumed").string();
   std::ostringstream log;

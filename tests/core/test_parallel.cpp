@@ -17,22 +17,26 @@ namespace {
 
 void add_index_code(const Field<double>& f) {
   const View<double> v = f.view();
-  parallel_for(f.grid().interior(),
-               DND_LAMBDA(int i, int j, int k) { v(i, j, k) += 1.0 + i + 100.0 * j + 1e4 * k; });
+  parallel_for(
+      f.grid().interior(),
+      DND_LAMBDA(int i, int j, int k) { v(i, j, k) += 1.0 + i + 100.0 * j + 1e4 * k; });
 }
 double sum_of_indices(const Grid& g) {
-  return parallel_sum(g.interior(), DND_LAMBDA(int i, int j, int k) { return double(i + j + k); });
+  return parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return double(i + j + k); });
 }
 double max_product(const Grid& g) {
-  return parallel_max(g.interior(), DND_LAMBDA(int i, int j, int k) { return double(i * j - k); });
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return double(i * j - k); });
 }
 double min_product(const Grid& g) {
-  return parallel_min(g.interior(), DND_LAMBDA(int i, int j, int k) { return double(i * j - k); });
+  return parallel_min(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return double(i * j - k); });
 }
 double irregular_sum(const Grid& g) {
-  return parallel_sum(g.interior(), DND_LAMBDA(int i, int j, int) {
-    return std::sin(0.1 * i) * 1e-3 + 1.0 / (1 + j);
-  });
+  return parallel_sum(
+      g.interior(),
+      DND_LAMBDA(int i, int j, int) { return std::sin(0.1 * i) * 1e-3 + 1.0 / (1 + j); });
 }
 
 TEST(Parallel, ForVisitsEveryCellOnce) {

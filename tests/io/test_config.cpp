@@ -73,21 +73,24 @@ TEST(Config, MissingKeyIsReportedAtItsParent) {
 
 TEST(Config, WrongTypeIsRefused) {
   const std::string e = error_of(replace(kValid, "cells: [64, 32]", "cells: [64, many]"));
-  EXPECT_NE(e.find("case.yaml:3:15: grid.cells[1]: 'many' is not an integer"), std::string::npos) << e;
+  EXPECT_NE(e.find("case.yaml:3:15: grid.cells[1]: 'many' is not an integer"), std::string::npos)
+      << e;
   const std::string e2 = error_of(replace(kValid, "dx: 0.5 um", "dx: [1, 2]"));
   EXPECT_NE(e2.find("grid.dx: expected a single value"), std::string::npos) << e2;
 }
 
 TEST(Config, UnknownUnitIsRefusedWithAlternatives) {
   const std::string e = error_of(replace(kValid, "dx: 0.5 um", "dx: 0.5 microns"));
-  EXPECT_NE(e.find("case.yaml:4:7: grid.dx: '0.5 microns' has no known unit; use m, cm, mm, um or nm"),
-            std::string::npos)
+  EXPECT_NE(
+      e.find("case.yaml:4:7: grid.dx: '0.5 microns' has no known unit; use m, cm, mm, um or nm"),
+      std::string::npos)
       << e;
 }
 
 TEST(Config, NegativeMobilityIsRefused) {
   const std::string e = error_of(replace(kValid, "2.5e-6 m^3/(J s)", "-2.5e-6 m^3/(J s)"));
-  EXPECT_NE(e.find("case.yaml:9:13: allen_cahn.mobility: must be positive"), std::string::npos) << e;
+  EXPECT_NE(e.find("case.yaml:9:13: allen_cahn.mobility: must be positive"), std::string::npos)
+      << e;
 }
 
 TEST(Config, TimeStepAboveStabilityLimitIsRefused) {
@@ -112,9 +115,11 @@ TEST(Config, YamlSyntaxErrorHasPosition) {
 }
 
 TEST(Config, BadBoundaryAndShapeAreRefused) {
-  EXPECT_NE(error_of(replace(kValid, "high: neumann", "high: fixed")).find("boundary.y.high: 'fixed' is not a side condition"),
+  EXPECT_NE(error_of(replace(kValid, "high: neumann", "high: fixed"))
+                .find("boundary.y.high: 'fixed' is not a side condition"),
             std::string::npos);
-  EXPECT_NE(error_of(replace(kValid, "axis: y", "axis: w")).find("'w' is not an axis"), std::string::npos);
+  EXPECT_NE(error_of(replace(kValid, "axis: y", "axis: w")).find("'w' is not an axis"),
+            std::string::npos);
 }
 
 TEST(Config, MissingFileIsReported) {

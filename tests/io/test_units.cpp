@@ -17,14 +17,17 @@ TEST(Units, ConvertsExperimentalistUnitsToSi) {
   EXPECT_DOUBLE_EQ(parse("0.3 J/m^2", Kind::energy_per_area), 0.3);
 }
 
-TEST(Units, BareNumberIsSi) { EXPECT_DOUBLE_EQ(parse(" 2.5e-6 ", Kind::length), 2.5e-6); }
+TEST(Units, BareNumberIsSi) {
+  EXPECT_DOUBLE_EQ(parse(" 2.5e-6 ", Kind::length), 2.5e-6);
+}
 
 TEST(Units, UnknownOrMismatchedUnitIsRefusedWithTheAlternatives) {
   try {
     parse("0.5 mA/cm2", Kind::current_density);
     FAIL() << "no error";
   } catch (const UnitError& e) {
-    EXPECT_NE(std::string(e.what()).find("has no known unit; use A/m^2, mA/cm^2"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("has no known unit; use A/m^2, mA/cm^2"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_THROW(parse("5 um", Kind::time), UnitError);

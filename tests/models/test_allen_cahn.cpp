@@ -87,7 +87,8 @@ struct Front {
 };
 
 double front_error(const Front& fr, int n, double t_end) {
-  std::array<int, 3> cells = fr.dim == 2 ? std::array<int, 3>{n, n / 2, 1} : std::array<int, 3>{n, n, n};
+  std::array<int, 3> cells =
+      fr.dim == 2 ? std::array<int, 3>{n, n / 2, 1} : std::array<int, 3>{n, n, n};
   const Grid g = make_grid(fr.dim, cells, 1.0 / n);
   BoundarySet bcs = BoundarySet::all(BoundaryCondition::periodic());
   bcs.side[fr.dim - 1][0] = BoundaryCondition::dirichlet(1.0);  // far behind the front
@@ -164,8 +165,12 @@ void expect_shrinkage(int dim, int n, double r0, double r1) {
   EXPECT_NEAR(measured / rate, 1.0, 0.03);
 }
 
-TEST(AllenCahnPhysics, DiscShrinksByCurvature2D) { expect_shrinkage(2, 128, 40.0, 25.0); }
-TEST(AllenCahnPhysics, SphereShrinksByCurvature3D) { expect_shrinkage(3, 64, 22.0, 15.0); }
+TEST(AllenCahnPhysics, DiscShrinksByCurvature2D) {
+  expect_shrinkage(2, 128, 40.0, 25.0);
+}
+TEST(AllenCahnPhysics, SphereShrinksByCurvature3D) {
+  expect_shrinkage(3, 64, 22.0, 15.0);
+}
 
 TEST(AllenCahnPhysics, FreeEnergyNeverIncreases) {
   const Grid g = make_grid(2, {64, 64, 1}, 1.0);

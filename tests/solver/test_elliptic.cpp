@@ -117,10 +117,18 @@ void expect_second_order(int dim, int axis, int kind, double alpha, std::vector<
   }
 }
 
-TEST(EllipticMms, Dirichlet2D) { expect_second_order(2, 0, 0, 0.0, {32, 64, 128}); }
-TEST(EllipticMms, Neumann2DWithAlpha) { expect_second_order(2, 1, 1, 3.0, {32, 64, 128}); }
-TEST(EllipticMms, Robin2D) { expect_second_order(2, 0, 2, 0.0, {32, 64, 128}); }
-TEST(EllipticMms, Robin2DWithAlpha) { expect_second_order(2, 1, 2, 5.0, {32, 64, 128}); }
+TEST(EllipticMms, Dirichlet2D) {
+  expect_second_order(2, 0, 0, 0.0, {32, 64, 128});
+}
+TEST(EllipticMms, Neumann2DWithAlpha) {
+  expect_second_order(2, 1, 1, 3.0, {32, 64, 128});
+}
+TEST(EllipticMms, Robin2D) {
+  expect_second_order(2, 0, 2, 0.0, {32, 64, 128});
+}
+TEST(EllipticMms, Robin2DWithAlpha) {
+  expect_second_order(2, 1, 2, 5.0, {32, 64, 128});
+}
 TEST(EllipticMms, PeriodicAllSidesWithAlpha2D) {
   // Fully periodic: drop the non-periodic axis by testing a periodic-in-s variant: with
   // alpha > 0 the operator is definite. L(s) is not periodic, so use the Neumann case's
@@ -139,16 +147,22 @@ TEST(EllipticMms, PeriodicAllSidesWithAlpha2D) {
     solver.set_coefficients(alpha, 1.0);
     const auto r = solver.solve(phi, f);
     EXPECT_TRUE(r.converged);
-    errs.push_back(test::l2_error(phi, [&](const double* x) {
-      return std::cos(2 * kPi * x[0]) * std::sin(2 * kPi * x[1]);
-    }));
-    std::printf("  2D periodic n = %d  L2 error %.3e  iterations %d\n", n, errs.back(), r.iterations);
+    errs.push_back(test::l2_error(
+        phi, [&](const double* x) { return std::cos(2 * kPi * x[0]) * std::sin(2 * kPi * x[1]); }));
+    std::printf("  2D periodic n = %d  L2 error %.3e  iterations %d\n", n, errs.back(),
+                r.iterations);
   }
   for (std::size_t i = 1; i < errs.size(); ++i) EXPECT_GE(std::log2(errs[i - 1] / errs[i]), 1.9);
 }
-TEST(EllipticMms, Dirichlet3D) { expect_second_order(3, 2, 0, 0.0, {16, 32, 64}); }
-TEST(EllipticMms, Neumann3DWithAlpha) { expect_second_order(3, 0, 1, 2.0, {16, 32, 64}); }
-TEST(EllipticMms, Robin3DWithAlpha) { expect_second_order(3, 1, 2, 1.0, {16, 32, 64}); }
+TEST(EllipticMms, Dirichlet3D) {
+  expect_second_order(3, 2, 0, 0.0, {16, 32, 64});
+}
+TEST(EllipticMms, Neumann3DWithAlpha) {
+  expect_second_order(3, 0, 1, 2.0, {16, 32, 64});
+}
+TEST(EllipticMms, Robin3DWithAlpha) {
+  expect_second_order(3, 1, 2, 1.0, {16, 32, 64});
+}
 
 TEST(EllipticMultigrid, IterationsIndependentOfGridSize) {
   Manufactured m{2, 0};
@@ -207,7 +221,8 @@ TEST(EllipticContrast, HighConductivityChannelAlongCurrent) {
   EXPECT_NEAR(o.flux_out / expected, 1.0, 1e-9);
   double worst = 0;
   for (int j = 0; j < n; ++j)
-    for (int i = 0; i < n; ++i) worst = std::max(worst, std::abs(o.phi[i + n * j] - (1.0 - (i + 0.5) / n)));
+    for (int i = 0; i < n; ++i)
+      worst = std::max(worst, std::abs(o.phi[i + n * j] - (1.0 - (i + 0.5) / n)));
   EXPECT_LT(worst, 1e-9);
 }
 
@@ -232,7 +247,8 @@ TEST(EllipticContrast, LowConductivityChannelAcrossCurrent) {
     for (int j = 0; j < n; ++j)
       for (int i = 0; i < n; ++i)
         worst = std::max(worst, std::abs(o.phi[i + n * j] - (1.0 - current * res_to_centre[i])));
-    std::printf("  barrier %.0e in matrix %.0e: max |phi - series| = %.2e\n", barrier, matrix, worst);
+    std::printf("  barrier %.0e in matrix %.0e: max |phi - series| = %.2e\n", barrier, matrix,
+                worst);
     EXPECT_LT(worst, 1e-9);
   }
 }

@@ -14,8 +14,8 @@ namespace dnd {
 
 struct RunOptions {
   bool quiet = false;
-  bool resume = false;         ///< continue from <output.dir>/checkpoint/checkpoint.h5 if present
-  std::string restart_path;    ///< continue from this checkpoint
+  bool resume = false;           ///< continue from <output.dir>/checkpoint/checkpoint.h5 if present
+  std::string restart_path;      ///< continue from this checkpoint
   std::int64_t stop_after = -1;  ///< stop (with a checkpoint) after this many steps, as if killed
 };
 

@@ -15,9 +15,7 @@ struct Box {
   int hi[3] = {1, 1, 1};
 
   DND_HD int size(int d) const { return hi[d] - lo[d]; }
-  DND_HD std::int64_t cells() const {
-    return std::int64_t(size(0)) * size(1) * size(2);
-  }
+  DND_HD std::int64_t cells() const { return std::int64_t(size(0)) * size(1) * size(2); }
   DND_HD bool empty() const { return size(0) <= 0 || size(1) <= 0 || size(2) <= 0; }
 };
 

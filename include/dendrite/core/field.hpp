@@ -25,8 +25,8 @@ struct View {
 
 /// Storage layout of a field with ghost cells.
 struct Layout {
-  int g[3] = {0, 0, 0};      ///< ghost width per axis
-  int ext[3] = {1, 1, 1};    ///< allocated extent per axis (n + 2 g)
+  int g[3] = {0, 0, 0};    ///< ghost width per axis
+  int ext[3] = {1, 1, 1};  ///< allocated extent per axis (n + 2 g)
   std::int64_t total() const { return std::int64_t(ext[0]) * ext[1] * ext[2]; }
   std::int64_t offset() const {
     return g[0] + std::int64_t(ext[0]) * (g[1] + std::int64_t(ext[1]) * g[2]);

@@ -95,10 +95,11 @@ class Halo {
       double* buf = send_[axis][s];
       const int lo0 = b.lo[0], lo1 = b.lo[1], lo2 = b.lo[2];
       const int n0 = b.size(0), n1 = b.size(1);
-      parallel_for(b, DND_LAMBDA(int i, int j, int k) {
-        buf[(i - lo0) + std::int64_t(n0) * ((j - lo1) + std::int64_t(n1) * (k - lo2))] =
-            double(v(i, j, k));
-      });
+      parallel_for(
+          b, DND_LAMBDA(int i, int j, int k) {
+            buf[(i - lo0) + std::int64_t(n0) * ((j - lo1) + std::int64_t(n1) * (k - lo2))] =
+                double(v(i, j, k));
+          });
     }
   }
 
@@ -118,10 +119,11 @@ class Halo {
       const double* buf = recv_[axis][s];
       const int lo0 = b.lo[0], lo1 = b.lo[1], lo2 = b.lo[2];
       const int n0 = b.size(0), n1 = b.size(1);
-      parallel_for(b, DND_LAMBDA(int i, int j, int k) {
-        v(i, j, k) =
-            T(buf[(i - lo0) + std::int64_t(n0) * ((j - lo1) + std::int64_t(n1) * (k - lo2))]);
-      });
+      parallel_for(
+          b, DND_LAMBDA(int i, int j, int k) {
+            v(i, j, k) =
+                T(buf[(i - lo0) + std::int64_t(n0) * ((j - lo1) + std::int64_t(n1) * (k - lo2))]);
+          });
     }
   }
 
@@ -134,14 +136,15 @@ class Halo {
     const int n = grid_.n[axis];
     const double dx = grid_.dx[axis];
     const double a = bc.a, bb = bc.b, c = bc.c;
-    parallel_for(b, DND_LAMBDA(int i, int j, int k) {
-      int idx[3] = {i, j, k};
-      const int g = idx[axis];
-      const int m = side == 0 ? -g - 1 : g - n;  // ghost layer number, 0 next to the face
-      idx[axis] = side == 0 ? m : n - 1 - m;    // mirrored interior cell
-      const double interior = double(v(idx[0], idx[1], idx[2]));
-      v(i, j, k) = T(robin_ghost(interior, a, bb, c, (2 * m + 1) * dx));
-    });
+    parallel_for(
+        b, DND_LAMBDA(int i, int j, int k) {
+          int idx[3] = {i, j, k};
+          const int g = idx[axis];
+          const int m = side == 0 ? -g - 1 : g - n;  // ghost layer number, 0 next to the face
+          idx[axis] = side == 0 ? m : n - 1 - m;     // mirrored interior cell
+          const double interior = double(v(idx[0], idx[1], idx[2]));
+          v(i, j, k) = T(robin_ghost(interior, a, bb, c, (2 * m + 1) * dx));
+        });
   }
 
   const Grid& grid() const { return grid_; }

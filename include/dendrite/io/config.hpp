@@ -38,7 +38,7 @@ struct InitialConfig {
 
 struct TimeConfig {
   double end = 0.0;
-  double dt = 0.0;      ///< resolved step (auto or given)
+  double dt = 0.0;  ///< resolved step (auto or given)
   bool dt_auto = true;
   double safety = 0.5;  ///< fraction of the stability limit used by dt: auto
   std::int64_t max_steps = -1;
@@ -53,8 +53,8 @@ struct OutputConfig {
 };
 
 struct CheckpointConfig {
-  double every_wall = 600.0;        ///< wall seconds between checkpoints (0: off)
-  std::int64_t every_steps = 0;     ///< steps between checkpoints (0: off)
+  double every_wall = 600.0;     ///< wall seconds between checkpoints (0: off)
+  std::int64_t every_steps = 0;  ///< steps between checkpoints (0: off)
 };
 
 struct RunConfig {

@@ -16,7 +16,9 @@ struct Params {
 };
 
 /// g(xi) = xi^2 (1 - xi)^2, eq. (1).
-DND_INLINE double double_well(double xi) { return xi * xi * (1.0 - xi) * (1.0 - xi); }
+DND_INLINE double double_well(double xi) {
+  return xi * xi * (1.0 - xi) * (1.0 - xi);
+}
 /// g'(xi) = 2 xi (1 - xi)(1 - 2 xi).
 DND_INLINE double double_well_derivative(double xi) {
   return 2.0 * xi * (1.0 - xi) * (1.0 - 2.0 * xi);
@@ -42,11 +44,10 @@ DND_INLINE double laplacian(const View<T>& v, int i, int j, int k, InvDx2 inv_dx
 
 /// Right-hand side of eq. (2) at one cell.
 template <bool ThreeD, class T>
-DND_INLINE double rate(const View<T>& xi, int i, int j, int k, const Params& p,
-                       InvDx2 inv_dx2) {
+DND_INLINE double rate(const View<T>& xi, int i, int j, int k, const Params& p, InvDx2 inv_dx2) {
   const double x = double(xi(i, j, k));
-  return -p.mobility *
-         (p.barrier * double_well_derivative(x) - p.kappa * laplacian<ThreeD>(xi, i, j, k, inv_dx2));
+  return -p.mobility * (p.barrier * double_well_derivative(x) -
+                        p.kappa * laplacian<ThreeD>(xi, i, j, k, inv_dx2));
 }
 
 }  // namespace dnd::allen_cahn

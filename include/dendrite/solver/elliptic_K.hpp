@@ -21,8 +21,8 @@ struct LevelView {
 };
 
 /// Sum of face weights around a cell and the weighted sum of neighbour values.
-DND_INLINE void gather(const LevelView& L, const View<double>& x, int i, int j, int k,
-                       double& wsum, double& wx_sum) {
+DND_INLINE void gather(const LevelView& L, const View<double>& x, int i, int j, int k, double& wsum,
+                       double& wx_sum) {
   const double w0 = L.wx(i, j, k), w1 = L.wx(i + 1, j, k);
   const double w2 = L.wy(i, j, k), w3 = L.wy(i, j + 1, k);
   wsum = w0 + w1 + w2 + w3;
@@ -53,8 +53,8 @@ DND_INLINE double residual(const LevelView& L, const View<double>& x, const View
 }
 
 /// Gauss-Seidel point update: the cell value that zeroes its own residual.
-DND_INLINE double relax(const LevelView& L, const View<double>& x, const View<double>& rhs,
-                        int i, int j, int k) {
+DND_INLINE double relax(const LevelView& L, const View<double>& x, const View<double>& rhs, int i,
+                        int j, int k) {
   double wsum, wx_sum;
   gather(L, x, i, j, k, wsum, wx_sum);
   const double den = L.diag(i, j, k) + wsum;
