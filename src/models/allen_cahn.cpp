@@ -21,8 +21,10 @@ void euler_update(const Grid& g, const allen_cahn::Params& p, double dt, const V
   const allen_cahn::InvDx2 inv = inv_dx2_of(g);
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
+        // Captured outside the if constexpr: nvcc refuses a first capture inside one.
+        [[maybe_unused]] const View<real> source = src;
         double r = allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv);
-        if constexpr (HasSource) r += double(src(i, j, k));
+        if constexpr (HasSource) r += double(source(i, j, k));
         out(i, j, k) = real(double(xi(i, j, k)) + dt * r);
       });
 }
