@@ -15,6 +15,10 @@
 
 #include "dendrite/core/box.hpp"
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
 namespace dnd {
 
 /// Reduction operators usable on host and device.
@@ -61,23 +65,39 @@ namespace dnd {
 /// Small boxes (halo faces) run serially: a thread team costs more than the work.
 inline constexpr std::int64_t kParallelThreshold = 8192;
 
+/// Contiguous share [first, last) of `rows` for thread `t` of `n` (a static schedule).
+inline void thread_share(std::int64_t rows, int t, int n, std::int64_t& first, std::int64_t& last) {
+  const std::int64_t base = rows / n, extra = rows % n;
+  first = t * base + std::min<std::int64_t>(t, extra);
+  last = first + base + (t < extra ? 1 : 0);
+}
+
 template <class F>
 void parallel_for(const Box& b, F&& f) {
   if (b.empty()) return;
-  const int nj = b.size(1), nk = b.size(2);
+  const int nj = b.size(1);
   const int ilo = b.lo[0], ihi = b.hi[0];
-  const std::int64_t rows = std::int64_t(nj) * nk;
+  const std::int64_t rows = std::int64_t(nj) * b.size(2);
 #pragma omp parallel if (b.cells() > kParallelThreshold)
   {
     // A private copy of the kernel: stores through the views it holds can then not alias
     // its captured constants, which the compiler keeps in registers across the SIMD loop.
     const std::decay_t<F> body = f;
-#pragma omp for schedule(static)
-    for (std::int64_t r = 0; r < rows; ++r) {
-      const int j = b.lo[1] + int(r % nj);
-      const int k = b.lo[2] + int(r / nj);
+    std::int64_t first = 0, last = rows;
+#if defined(_OPENMP)
+    thread_share(rows, omp_get_thread_num(), omp_get_num_threads(), first, last);
+#endif
+    // Nested (k, j) loops over the share: no division per row (halo faces along x have
+    // rows of one cell), and plain loops the compiler optimises best.
+    const int j0 = b.lo[1] + int(first % nj), k0 = b.lo[2] + int(first / nj);
+    const int j1 = b.lo[1] + int(last % nj), k1 = b.lo[2] + int(last / nj);
+    for (int k = k0; k <= k1 && k < b.hi[2]; ++k) {
+      const int jb = k == k0 ? j0 : b.lo[1];
+      const int je = k == k1 ? j1 : b.hi[1];
+      for (int j = jb; j < je; ++j) {
 #pragma omp simd
-      for (int i = ilo; i < ihi; ++i) body(i, j, k);
+        for (int i = ilo; i < ihi; ++i) body(i, j, k);
+      }
     }
   }
 }
