@@ -392,7 +392,8 @@ EllipticSolver::EllipticSolver(const Grid& grid, const BoundarySet& bcs, Options
       q_(grid),
       rprev_(grid),
       fb_(grid),
-      inv_diag_(grid) {
+      inv_diag_(grid),
+      rhs_(grid) {
   if (grid.ghost < 1) throw std::invalid_argument("EllipticSolver needs one ghost layer");
   for (int d = 0; d < grid.dim; ++d)
     if (bcs.side[d][0].is_periodic() != bcs.side[d][1].is_periodic())
@@ -410,14 +411,24 @@ void EllipticSolver::set_coefficients(double alpha, const Field<double>& a,
   build_fine_level(alpha, &a, &b, 0.0, 0.0);
 }
 
+void EllipticSolver::set_coefficients(double alpha, const Field<double>& a, const Field<double>& b,
+                                      const BoundarySet& bcs) {
+  for (int d = 0; d < grid_.dim; ++d)
+    if (bcs.periodic(d) != bcs_.periodic(d))
+      throw std::invalid_argument("set_coefficients cannot change which axes are periodic");
+  bcs_ = bcs;
+  build_fine_level(alpha, &a, &b, 0.0, 0.0);
+}
+
 void EllipticSolver::set_coefficients(double alpha_a, double b) {
   build_fine_level(0.0, nullptr, nullptr, alpha_a, b);
 }
 
 void EllipticSolver::build_fine_level(double alpha, const Field<double>* a, const Field<double>* b,
                                       double alpha_a_const, double b_const) {
-  levels_.clear();
-  levels_.push_back(std::make_unique<MgLevel>(grid_, work_bcs(bcs_)));
+  // The hierarchy's storage is kept across calls: coupled models reset coefficients every
+  // Newton iteration.
+  if (levels_.empty()) levels_.push_back(std::make_unique<MgLevel>(grid_, work_bcs(bcs_)));
   MgLevel& L = *levels_[0];
   if (b)
     b_cell_.copy_from(*b);
@@ -453,20 +464,22 @@ void EllipticSolver::set_boundary(const BoundarySet& bcs) {
 }
 
 void EllipticSolver::build_hierarchy() {
-  while (true) {
-    const MgLevel& F = *levels_.back();
+  for (std::size_t l = 0;; ++l) {
+    const MgLevel& F = *levels_[l];
     bool can = false;
     for (int d = 0; d < F.g.dim; ++d) can = can || F.g.n[d] > 1;
     if (!can || F.g.cells() <= opt_.max_bottom_cells) break;
-    Grid cg = F.g;
-    for (int d = 0; d < F.g.dim; ++d) {
-      cg.n[d] = (F.g.n[d] + 1) / 2;
-      cg.dx[d] = F.g.dx[d] * 2.0;
+    if (l + 1 == levels_.size()) {
+      Grid cg = F.g;
+      for (int d = 0; d < F.g.dim; ++d) {
+        cg.n[d] = (F.g.n[d] + 1) / 2;
+        cg.dx[d] = F.g.dx[d] * 2.0;
+      }
+      levels_.push_back(std::make_unique<MgLevel>(cg, F.bcs));
     }
-    auto C = std::make_unique<MgLevel>(cg, F.bcs);
-    for (int axis = 0; axis < cg.dim; ++axis) coarsen_faces(F, *C, axis);
-    coarsen_diagonal(F, *C);
-    levels_.push_back(std::move(C));
+    const MgLevel& C = *levels_[l + 1];
+    for (int axis = 0; axis < C.g.dim; ++axis) coarsen_faces(F, C, axis);
+    coarsen_diagonal(F, C);
   }
 }
 
@@ -597,7 +610,7 @@ double EllipticSolver::true_residual(Field<double>& phi, const Field<double>& F,
 EllipticSolver::Result EllipticSolver::solve(Field<double>& phi, const Field<double>& f) {
   if (levels_.empty()) throw std::logic_error("EllipticSolver::solve before set_coefficients");
   // Right-hand side in integrated form: f V plus the boundary sources, eq. (11).
-  Field<double> F(grid_);
+  Field<double>& F = rhs_;
   integrated_rhs(grid_, f, fb_, F);
   if (singular_) remove_mean(grid_, F);
   const double norm_f = scaled_norm(grid_, F, inv_diag_);

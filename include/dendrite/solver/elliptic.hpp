@@ -50,6 +50,11 @@ class EllipticSolver {
   /// Set alpha a(x) and b(x) (cell values; b > 0 or 0 for a blocked cell) and rebuild the
   /// multigrid hierarchy. Face values of b are harmonic means of the two cells.
   void set_coefficients(double alpha, const Field<double>& a, const Field<double>& b);
+  /// Same, also replacing the side conditions (type and coefficients may change, which
+  /// axes are periodic may not): a linearised nonlinear boundary condition changes a and c
+  /// every Newton iteration.
+  void set_coefficients(double alpha, const Field<double>& a, const Field<double>& b,
+                        const BoundarySet& bcs);
   /// Constant coefficients, for tests and benchmarks.
   void set_coefficients(double alpha_a, double b);
   /// Replace the boundary conditions (values only change the right-hand side; a change of
@@ -86,7 +91,7 @@ class EllipticSolver {
   int bottom_n_ = 0;
   bool singular_ = false;
   // Krylov vectors on the fine level.
-  Field<double> r_, z_, p_, q_, rprev_, fb_, inv_diag_;
+  Field<double> r_, z_, p_, q_, rprev_, fb_, inv_diag_, rhs_;
 };
 
 }  // namespace dnd

@@ -1,0 +1,67 @@
+#pragma once
+/// \file cell_setup.hpp
+/// From material properties and cell geometry (the units experimentalists use, converted
+/// to SI when read) to the grid, initial state and parameters of the electrodeposition
+/// model: one place for Omega_m = M / rho, c_s, i0 = RT / (nF R_int), L_eta, kappa, W.
+
+#include <string>
+#include <vector>
+
+#include "dendrite/core/box.hpp"
+#include "dendrite/models/electrodeposition.hpp"
+
+namespace dnd {
+
+/// A property with Arrhenius temperature dependence in the form the seeds fit,
+/// sigma T = A exp(-Ea / kB T):  value(T) = ref (T_ref / T) exp(-Ea/kB (1/T - 1/T_ref)).
+struct Arrhenius {
+  double ref = 0.0;       ///< value at t_ref (SI)
+  double t_ref = 298.15;  ///< K
+  double ea = 0.0;        ///< eV
+  double at(double t) const;
+};
+
+struct MetalProps {
+  std::string name;
+  double molar_mass = 0.0;  ///< kg/mol
+  double density = 0.0;     ///< kg/m^3
+  int valence = 1;
+  double sigma = 0.0;                                           ///< electronic conductivity, S/m
+  double molar_volume() const { return molar_mass / density; }  ///< Omega_m, m^3/mol
+  double site_density() const { return density / molar_mass; }  ///< c_s, mol/m^3
+};
+
+struct ElectrolyteProps {
+  std::string name;
+  Arrhenius sigma_ion;        ///< S/m
+  Arrhenius sigma_e;          ///< S/m
+  Arrhenius conductance_int;  ///< 1 / R_int, S/m^2, of the interface with the cell's metal
+};
+
+struct CellSpec {
+  MetalProps metal;
+  ElectrolyteProps electrolyte;
+  double temperature = 298.15;  ///< K
+  int dim = 2;
+  double thickness = 0.0;         ///< electrolyte thickness along x, m
+  double anode_thickness = 0.0;   ///< m
+  double width = 0.0;             ///< lateral size along y, m
+  double depth = 0.0;             ///< lateral size along z (3D), m
+  double dx = 0.0;                ///< m
+  double interface_width = 0.0;   ///< w of the tanh profile, m
+  double interface_energy = 0.3;  ///< gamma, J/m^2
+  double mobility = 2.5e-6;       ///< L_sigma, m^3/(J s)
+  double alpha = 0.5;
+  double sigma_floor = 1e-4;  ///< ionic conductivity inside the metal, S/m
+  bool counter_butler_volmer = true;
+  bool lateral_periodic = true;
+};
+
+/// Exchange current density i0 = R T / (n F R_int(T)) (A/m^2).
+double exchange_current(const CellSpec& c);
+Grid cell_grid(const CellSpec& c);
+ElectrodepositionParams cell_params(const CellSpec& c);
+/// Flat anode of anode_thickness with the equilibrium tanh profile.
+std::vector<real> flat_anode(const CellSpec& c, const Grid& g);
+
+}  // namespace dnd

@@ -1,0 +1,393 @@
+// Solid-electrolyte electrodeposition: coupled potentials by a damped Newton iteration with
+// block Gauss-Seidel between phi_l and phi_s, galvanostatic control by a secant iteration
+// on V_cell. One source for CPU and CUDA: every kernel launch is in a free function.
+#include "dendrite/models/electrodeposition.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <stdexcept>
+#include <string>
+
+#include "dendrite/core/parallel.hpp"
+#include "dendrite/models/allen_cahn.hpp"
+
+namespace dnd {
+
+namespace {
+
+allen_cahn::InvDx2 inv_dx2(const Grid& g) {
+  double v[3];
+  for (int d = 0; d < 3; ++d) v[d] = d < g.dim ? 1.0 / (g.dx[d] * g.dx[d]) : 0.0;
+  return {v[0], v[1], v[2]};
+}
+
+/// Capillary part of eq. (20) (needs filled xi ghosts).
+template <bool ThreeD>
+void capillary_rate(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
+                    const View<double>& out) {
+  const allen_cahn::InvDx2 inv = inv_dx2(g);
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        out(i, j, k) = allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv);
+      });
+}
+
+/// Conductivities of eq. (25), with one ghost layer filled by copying the nearest cell so
+/// the solver's face averages at the sides see the cell's own value.
+void conductivities(const Grid& g, const echem::Conductivity& c, const View<real>& xi,
+                    const View<double>& sl, const View<double>& ss) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double x = double(xi(i, j, k));
+        sl(i, j, k) = echem::sigma_l(x, c);
+        ss(i, j, k) = echem::sigma_s(x, c);
+      });
+}
+
+/// Total rate R = capillary + reaction at the current potentials, the linearisation weight
+/// g, and the right-hand side of the phi_l equation:
+///   (g - div sigma_l grad) phi_l = -n F c_s R + g phi_l        (eq. 23, linearised)
+void reaction_and_rhs_l(const Grid& g, const echem::Kinetics& k, const View<real>& xi,
+                        const View<double>& pl, const View<double>& ps, const View<double>& cap,
+                        const View<double>& rate, const View<double>& gw, const View<double>& rhs) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int kk) {
+        double r, w;
+        echem::reaction(double(xi(i, j, kk)), ps(i, j, kk) - pl(i, j, kk) - k.e0, k, r, w);
+        const double total = cap(i, j, kk) + r;
+        rate(i, j, kk) = total;
+        gw(i, j, kk) = w;
+        rhs(i, j, kk) = -k.nfcs * total + w * pl(i, j, kk);
+      });
+}
+
+///   (g - div sigma_s grad) phi_s = n F c_s R + g phi_s + g (phi_l_new - phi_l_old)   (eq. 24)
+void rhs_s(const Grid& g, double nfcs, const View<double>& rate, const View<double>& gw,
+           const View<double>& ps, const View<double>& pl_new, const View<double>& pl_old,
+           const View<double>& rhs) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double w = gw(i, j, k);
+        rhs(i, j, k) =
+            nfcs * rate(i, j, k) + w * ps(i, j, k) + w * (pl_new(i, j, k) - pl_old(i, j, k));
+      });
+}
+
+/// Largest change of eta = phi_s - phi_l between two iterates.
+double max_eta_change(const Grid& g, const View<double>& pl, const View<double>& ps,
+                      const View<double>& pl0, const View<double>& ps0) {
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        return std::abs((ps(i, j, k) - pl(i, j, k)) - (ps0(i, j, k) - pl0(i, j, k)));
+      });
+}
+
+double max_change(const Grid& g, const View<double>& a, const View<double>& a0) {
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return std::abs(a(i, j, k) - a0(i, j, k)); });
+}
+
+/// phi = phi_old + theta (phi - phi_old)
+void damp(const Grid& g, double theta, const View<double>& a, const View<double>& a0) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        a(i, j, k) = a0(i, j, k) + theta * (a(i, j, k) - a0(i, j, k));
+      });
+}
+
+/// Final rate at the converged potentials, and the explicit update of xi.
+double final_rate(const Grid& g, const echem::Kinetics& k, const View<real>& xi,
+                  const View<double>& pl, const View<double>& ps, const View<double>& cap,
+                  const View<double>& rate) {
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int kk) {
+        double r, w;
+        echem::reaction(double(xi(i, j, kk)), ps(i, j, kk) - pl(i, j, kk) - k.e0, k, r, w);
+        rate(i, j, kk) = cap(i, j, kk) + r;
+        return std::abs(cap(i, j, kk) + r);
+      });
+}
+
+void advance(const Grid& g, double dt, const View<real>& xi, const View<double>& rate,
+             const View<real>& out) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        out(i, j, k) = real(double(xi(i, j, k)) + dt * rate(i, j, k));
+      });
+}
+
+double sum_real(const Grid& g, const View<real>& v) {
+  return parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); });
+}
+
+/// Mean over the last layer of cells (x = Lx side) of a field.
+double mean_last_layer(const Grid& g, const View<double>& v) {
+  Box b = g.interior();
+  b.lo[0] = g.n[0] - 1;
+  return parallel_sum(
+             b, DND_LAMBDA(int i, int j, int k) { return v(i, j, k); }) /
+         double(b.cells());
+}
+
+/// |sigma_l grad phi_l + sigma_s grad phi_s| by central differences (for output only).
+void current_density(const Grid& g, const View<double>& pl, const View<double>& ps,
+                     const View<double>& sl, const View<double>& ss, const View<double>& out) {
+  const double hx = 0.5 / g.dx[0], hy = 0.5 / g.dx[1], hz = g.dim == 3 ? 0.5 / g.dx[2] : 0.0;
+  const bool three = g.dim == 3;
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double a = sl(i, j, k), b = ss(i, j, k);
+        double c[3];
+        c[0] = a * (pl(i + 1, j, k) - pl(i - 1, j, k)) * hx +
+               b * (ps(i + 1, j, k) - ps(i - 1, j, k)) * hx;
+        c[1] = a * (pl(i, j + 1, k) - pl(i, j - 1, k)) * hy +
+               b * (ps(i, j + 1, k) - ps(i, j - 1, k)) * hy;
+        c[2] = three ? a * (pl(i, j, k + 1) - pl(i, j, k - 1)) * hz +
+                           b * (ps(i, j, k + 1) - ps(i, j, k - 1)) * hz
+                     : 0.0;
+        out(i, j, k) = std::sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+      });
+}
+
+}  // namespace
+
+Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionParams& p)
+    : grid_(grid),
+      p_(p),
+      xi_bcs_(BoundarySet::all(p.lateral_periodic ? BoundaryCondition::periodic()
+                                                  : BoundaryCondition::neumann())),
+      xi_(grid),
+      next_(grid),
+      phi_l_(grid),
+      phi_s_(grid),
+      rate_cap_(grid),
+      rate_(grid),
+      g_(grid),
+      sig_l_(grid),
+      sig_s_(grid),
+      rhs_(grid),
+      old_l_(grid),
+      old_s_(grid),
+      halo_(grid),
+      sol_l_(grid, bcs_l(), p.solver),
+      sol_s_(grid, bcs_s(0.0), p.solver) {
+  xi_bcs_.side[0][0] = xi_bcs_.side[0][1] = BoundaryCondition::neumann();
+  if (!(p.kinetics.l_eta > 0 && p.kinetics.f > 0 && p.kinetics.nfcs > 0))
+    throw std::invalid_argument("electrodeposition: kinetics not set (L_eta, nF/RT, n F c_s)");
+  if (p.counter_butler_volmer && !(p.i0_counter > 0))
+    throw std::invalid_argument("electrodeposition: the counter electrode needs i0 > 0");
+}
+
+double Electrodeposition::stable_dt(const Grid& grid, const ElectrodepositionParams& p) {
+  return AllenCahn::stable_dt(grid, p.capillary);
+}
+
+double Electrodeposition::cross_section() const {
+  double a = 1.0;
+  for (int d = 1; d < grid_.dim; ++d) a *= grid_.length(d);
+  return a;
+}
+
+BoundarySet Electrodeposition::bcs_l() const {
+  BoundarySet s = BoundarySet::all(p_.lateral_periodic ? BoundaryCondition::periodic()
+                                                       : BoundaryCondition::neumann());
+  s.side[0][0] = BoundaryCondition::neumann(0.0);  // ionically blocking metal anode
+  if (!p_.counter_butler_volmer) {
+    s.side[0][1] = BoundaryCondition::dirichlet(0.0);
+  } else {
+    // sigma_l dphi_l/dn = i0_c BV(eta_c), eta_c = -phi_l (phi_s = 0 there), linearised
+    // about eta_c0: i0_c BV' phi + sigma dphi/dn = i0_c (BV - BV' eta_c0); divided by sigma.
+    const echem::Kinetics& k = p_.kinetics;
+    const double e0 = counter_eta_;
+    const double bv = echem::butler_volmer(e0, k.alpha, k.f);
+    const double slope = echem::butler_volmer_slope(e0, k.alpha, k.f);
+    const double sigma = p_.sigma.ion;
+    s.side[0][1] = BoundaryCondition::robin(p_.i0_counter * slope / sigma, 1.0,
+                                            p_.i0_counter * (bv - slope * e0) / sigma);
+  }
+  return s;
+}
+
+BoundarySet Electrodeposition::bcs_s(double v_cell) const {
+  BoundarySet s = BoundarySet::all(p_.lateral_periodic ? BoundaryCondition::periodic()
+                                                       : BoundaryCondition::neumann());
+  s.side[0][0] = BoundaryCondition::dirichlet(v_cell);
+  s.side[0][1] = BoundaryCondition::dirichlet(0.0);
+  return s;
+}
+
+PotentialReport Electrodeposition::newton(double v_cell) {
+  const Grid& g = grid_;
+  const echem::Kinetics& k = p_.kinetics;
+  PotentialReport rep;
+  for (int it = 0; it < p_.max_newton; ++it) {
+    ++rep.newton_iterations;
+    old_l_.copy_from(phi_l_);
+    old_s_.copy_from(phi_s_);
+    reaction_and_rhs_l(g, k, xi_.view(), phi_l_.view(), phi_s_.view(), rate_cap_.view(),
+                       rate_.view(), g_.view(), rhs_.view());
+    // Counter electrode linearised about the face value of the previous iterate.
+    if (p_.counter_butler_volmer) {
+      const BoundaryCondition bc = bcs_l().side[0][1];
+      const double cell = mean_last_layer(g, phi_l_.view());
+      const double face = (bc.c + 2.0 * bc.b * cell / g.dx[0]) / (bc.a + 2.0 * bc.b / g.dx[0]);
+      counter_eta_ = echem::clamp(-face, -k.eta_clamp, k.eta_clamp);
+    }
+    sol_l_.set_coefficients(1.0, g_, sig_l_, bcs_l());
+    const auto rl = sol_l_.solve(phi_l_, rhs_);
+    rhs_s(g, k.nfcs, rate_.view(), g_.view(), phi_s_.view(), phi_l_.view(), old_l_.view(),
+          rhs_.view());
+    sol_s_.set_coefficients(1.0, g_, sig_s_, bcs_s(v_cell));
+    const auto rs = sol_s_.solve(phi_s_, rhs_);
+    rep.linear_iterations += rl.iterations + rs.iterations;
+    if (!rl.converged || !rs.converged)
+      throw std::runtime_error(
+          "electrodeposition: a potential solve did not converge (relative "
+          "residual " +
+          std::to_string(std::max(rl.relative_residual, rs.relative_residual)) + ")");
+    // Damped Newton: no step may move eta by more than max_eta_step.
+    const double d_eta =
+        max_eta_change(g, phi_l_.view(), phi_s_.view(), old_l_.view(), old_s_.view());
+    if (d_eta > p_.max_eta_step) {
+      const double theta = p_.max_eta_step / d_eta;
+      damp(g, theta, phi_l_.view(), old_l_.view());
+      damp(g, theta, phi_s_.view(), old_s_.view());
+      continue;
+    }
+    const double change = std::max(max_change(g, phi_l_.view(), old_l_.view()),
+                                   max_change(g, phi_s_.view(), old_s_.view()));
+    if (change <= p_.newton_tol) {
+      rep.converged = true;
+      break;
+    }
+  }
+  measure_currents();
+  return rep;
+}
+
+void Electrodeposition::measure_currents() {
+  const double area = cross_section();
+  currents_.ionic = -sol_l_.boundary_flux(phi_l_, 0, 1) / area;
+  currents_.electronic = -sol_s_.boundary_flux(phi_s_, 0, 1) / area;
+}
+
+PotentialReport Electrodeposition::solve_potentials(const CellControl& control) {
+  const Grid& g = grid_;
+  halo_.fill(xi_, xi_bcs_);
+  conductivities(g, p_.sigma, xi_.view(), sig_l_.view(), sig_s_.view());
+  if (g.dim == 3)
+    capillary_rate<true>(g, p_.capillary, xi_.view(), rate_cap_.view());
+  else
+    capillary_rate<false>(g, p_.capillary, xi_.view(), rate_cap_.view());
+
+  if (control.mode == ControlMode::potentiostatic) {
+    v_cell_ = control.v_cell;
+    return newton(v_cell_);
+  }
+  // Galvanostatic: secant on V_cell for I(V) = I_app, I monotone decreasing in V.
+  const double target = control.i_app;
+  const echem::Kinetics& k = p_.kinetics;
+  double resistance = g.length(0) / p_.sigma.ion;  // an estimate of dV/dI for the 2nd point
+  if (p_.counter_butler_volmer) resistance += 1.0 / (p_.i0_counter * k.f);
+  resistance += 1.0 / (k.nfcs * k.l_eta * 3.0 *
+                       std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier) * k.f);
+  PotentialReport total;
+  double v0 = v_cell_, i0 = 0.0;
+  for (int it = 0; it < p_.max_control; ++it) {
+    ++total.control_iterations;
+    const PotentialReport r = newton(v_cell_);
+    total.newton_iterations += r.newton_iterations;
+    total.linear_iterations += r.linear_iterations;
+    const double current = currents_.total();
+    if (std::abs(current - target) <= p_.control_rtol * std::max(std::abs(target), 1e-30)) {
+      total.converged = r.converged;
+      return total;
+    }
+    double v_next;
+    if (it == 0 || current == i0)
+      v_next = v_cell_ - (target - current) * resistance;
+    else
+      v_next = v_cell_ - (current - target) * (v_cell_ - v0) / (current - i0);
+    v0 = v_cell_;
+    i0 = current;
+    v_cell_ = v_next;
+  }
+  throw std::runtime_error("galvanostatic control did not reach the applied current (last " +
+                           std::to_string(currents_.total()) + " A/m^2, target " +
+                           std::to_string(target) + " A/m^2)");
+}
+
+PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
+  const PotentialReport rep = solve_potentials(control);
+  const double max_rate = final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
+                                     rate_cap_.view(), rate_.view());
+  last_max_change_ = max_rate * dt;
+  if (last_max_change_ > 0.2)
+    throw std::runtime_error("the order parameter would change by " +
+                             std::to_string(last_max_change_) +
+                             " in one step: the reaction is too fast for this dt");
+  advance(grid_, dt, xi_.view(), rate_.view(), next_.view());
+  xi_.swap(next_);
+  plated_charge_ += dt * currents_.ionic;
+  return rep;
+}
+
+double Electrodeposition::metal_thickness() const {
+  double vol = sum_real(grid_, xi_.view()) * grid_.cell_volume();
+  return vol / cross_section();
+}
+
+std::vector<double> Electrodeposition::current_magnitude() {
+  Halo& h = halo_;
+  const BoundarySet mirror = xi_bcs_;
+  h.fill(phi_l_, mirror);
+  h.fill(phi_s_, mirror);
+  current_density(grid_, phi_l_.view(), phi_s_.view(), sig_l_.view(), sig_s_.view(), rhs_.view());
+  return rhs_.download_interior();
+}
+
+MetalExtent metal_extent(const Grid& g, const std::vector<real>& xi) {
+  MetalExtent e;
+  const int nx = g.n[0], ny = g.n[1], nz = g.n[2];
+  auto idx = [&](int i, int j, int k) {
+    return std::size_t(i) + std::size_t(nx) * (j + std::size_t(ny) * k);
+  };
+  std::vector<char> seen(xi.size(), 0);
+  std::deque<std::size_t> queue;
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j)
+      if (xi[idx(0, j, k)] > real(0.5)) {
+        seen[idx(0, j, k)] = 1;
+        queue.push_back(idx(0, j, k));
+      }
+  int tip = -1;
+  while (!queue.empty()) {
+    const std::size_t c = queue.front();
+    queue.pop_front();
+    const int i = int(c % nx), j = int((c / nx) % ny), k = int(c / (std::size_t(nx) * ny));
+    tip = std::max(tip, i);
+    const int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
+                          {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
+    for (const auto& n : nb) {
+      int a = n[0], b = n[1], cz = n[2];
+      if (a < 0 || a >= nx) continue;
+      b = (b + ny) % ny;  // lateral sides: periodic connectivity is harmless for no-flux too
+      cz = (cz + nz) % nz;
+      const std::size_t m = idx(a, b, cz);
+      if (!seen[m] && xi[m] > real(0.5)) {
+        seen[m] = 1;
+        queue.push_back(m);
+      }
+    }
+  }
+  int deepest = -1;
+  for (std::size_t m = 0; m < xi.size(); ++m)
+    if (xi[m] > real(0.5)) deepest = std::max(deepest, int(m % nx));
+  e.tip = tip < 0 ? 0.0 : (tip + 1) * g.dx[0];
+  e.deepest = deepest < 0 ? 0.0 : (deepest + 1) * g.dx[0];
+  return e;
+}
+
+}  // namespace dnd

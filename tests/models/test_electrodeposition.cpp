@@ -1,0 +1,151 @@
+// Verification of the solid-electrolyte electrodeposition model (physics brief, section 6):
+// V3 Faraday, V4 Ohm + Butler-Volmer, stability at R_ohm / R_ct >= 4, galvanostatic control,
+// and the sign convention (positive current plates at x = 0).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "dendrite/models/cell_setup.hpp"
+
+namespace dnd {
+namespace {
+
+/// Na | NZSP | Na at 30 degC with the physics brief's numbers: 1.6 mS/cm (Ea 0.28 eV),
+/// sigma_e 2.35e-7 S/cm, 1.5 ohm cm^2 per interface (Ea 0.41 eV).
+CellSpec na_nzsp(double thickness_um) {
+  CellSpec c;
+  c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};
+  c.electrolyte.name = "NZSP";
+  c.electrolyte.sigma_ion = {0.16, 303.15, 0.28};
+  c.electrolyte.sigma_e = {2.35e-5, 298.15, 0.0};
+  c.electrolyte.conductance_int = {1.0 / 1.5e-4, 303.15, 0.41};
+  c.temperature = 303.15;
+  c.dim = 2;
+  c.thickness = thickness_um * 1e-6;
+  c.anode_thickness = 5e-6;  // >= 3 w: a thinner anode never reaches xi = 1 and biases eta
+  c.width = 0.5e-6;
+  c.dx = 0.25e-6;
+  c.interface_width = 1e-6;  // w / dx = 4, as V3/V4 need
+  return c;
+}
+
+struct CellRun {
+  std::vector<double> v, i_total;
+  double front0, front1, charge;
+};
+
+CellRun run_galvanostatic(const CellSpec& c, double i_app, double t_end, double dt_fraction) {
+  const Grid g = cell_grid(c);
+  const ElectrodepositionParams p = cell_params(c);
+  Electrodeposition m(g, p);
+  m.xi().upload_interior(flat_anode(c, g));
+  const double dt = dt_fraction * Electrodeposition::stable_dt(g, p);
+  const int steps = int(std::ceil(t_end / dt));
+  CellRun r;
+  r.front0 = m.metal_thickness();
+  CellControl ctl{ControlMode::galvanostatic, 0.0, i_app};
+  for (int s = 0; s < steps; ++s) {
+    const auto rep = m.step(t_end / steps, ctl);
+    EXPECT_TRUE(rep.converged);
+    r.v.push_back(m.v_cell());
+    r.i_total.push_back(m.currents().total());
+  }
+  r.front1 = m.metal_thickness();
+  r.charge = m.plated_charge();
+  return r;
+}
+
+double v4_formula(const CellSpec& c, double i, double electrolyte_thickness) {
+  const double i0 = exchange_current(c);
+  const double rt_nf = echem::kGas * c.temperature / echem::kFaraday;
+  return i * electrolyte_thickness / c.electrolyte.sigma_ion.at(c.temperature) +
+         2.0 * (2.0 * rt_nf) * std::asinh(i / (2.0 * i0));
+}
+
+TEST(ElectrodepositionV4, FlatCellVoltageMatchesOhmPlusButlerVolmer) {
+  // Linear, moderate and strongly nonlinear (i > 4 i0) regimes.
+  const CellSpec c = na_nzsp(20.0);
+  const double i0 = exchange_current(c);
+  for (double i : {5.0, 50.0, 4.5 * i0}) {
+    const CellRun r = run_galvanostatic(c, i, 1.0, 0.5);
+    const double l = c.anode_thickness + c.thickness - r.front1;
+    const double expected = v4_formula(c, i, l);
+    std::printf("  i = %7.2f A/m^2 (i/i0 = %.2f): |V| = %.6f mV, formula %.6f mV, error %.3f %%\n",
+                i, i / i0, -r.v.back() * 1e3, expected * 1e3, 100 * (-r.v.back() / expected - 1));
+    EXPECT_LT(r.v.back(), 0.0) << "plating at x = 0 needs V_cell < 0";
+    EXPECT_NEAR(-r.v.back() / expected, 1.0, 0.01);
+  }
+}
+
+TEST(ElectrodepositionV4, NzspTape110umIsNearTenOhmSquareCentimetres) {
+  // 001: 110 um tape, 30 degC, 1.5 ohm cm^2 per interface: 6.9 + 2 x 1.5 = 9.9 ohm cm^2.
+  const CellSpec c = na_nzsp(110.0);
+  const double i = 5.0;  // 0.5 mA/cm^2, linear regime
+  const CellRun r = run_galvanostatic(c, i, 0.5, 0.5);
+  const double l = c.anode_thickness + c.thickness - r.front1;
+  const double area_resistance = -r.v.back() / i * 1e4;  // ohm cm^2
+  std::printf("  110 um NZSP: %.3f ohm cm^2 (formula %.3f)\n", area_resistance,
+              v4_formula(c, i, l) / i * 1e4);
+  EXPECT_NEAR(-r.v.back() / v4_formula(c, i, l), 1.0, 0.01);
+  EXPECT_NEAR(area_resistance, 9.9, 0.15);
+}
+
+TEST(ElectrodepositionV3, FaradayAdvanceForSodiumAndLithium) {
+  for (const char* metal : {"Na", "Li"}) {
+    CellSpec c = na_nzsp(10.0);
+    if (std::string(metal) == "Li") c.metal = {"Li", 6.941e-3, 534.0, 1, 1.1e7};
+    const double i = 400.0;  // A/m^2 = 40 mA/cm^2: a micrometre in seconds
+    const double t_end = 8.0;
+    const CellRun r = run_galvanostatic(c, i, t_end, 0.5);
+    const double advance_um = (r.front1 - r.front0) * 1e6;
+    const double q_mah_cm2 = i * t_end / 3.6 / 1e4 * 1e3 / 1e3;  // A/m^2 s -> mAh/cm^2
+    const double per_mah = advance_um / q_mah_cm2;
+    const double expected =
+        c.metal.molar_volume() / echem::kFaraday * 3.6e4 * 1e6;  // um per mAh/cm^2
+    std::printf(
+        "  %s: front advanced %.4f um for %.4f mAh/cm^2: %.4f um per mAh/cm^2 (M/rho: %.4f)\n",
+        metal, advance_um, q_mah_cm2, per_mah, expected);
+    EXPECT_GT(advance_um, 0.0) << "positive current plates at x = 0: the front moves to +x";
+    EXPECT_NEAR(per_mah / (std::string(metal) == "Na" ? 8.86 : 4.85), 1.0, 0.01);
+    // Plated volume against the ionic charge measured at the counter electrode.
+    const double plated = (r.front1 - r.front0) * c.metal.site_density() * echem::kFaraday;
+    EXPECT_NEAR(plated / r.charge, 1.0, 0.005);
+  }
+}
+
+TEST(ElectrodepositionStability, OhmicOverChargeTransferAboveFourIsSteadyAtTheLimit) {
+  const CellSpec c = na_nzsp(110.0);
+  const double i0 = exchange_current(c);
+  const double r_ohm = c.thickness / c.electrolyte.sigma_ion.at(c.temperature);
+  const double r_ct = echem::kGas * c.temperature / (echem::kFaraday * i0);
+  ASSERT_GE(r_ohm / r_ct, 4.0);
+  const CellRun r = run_galvanostatic(c, 50.0, 0.4, 0.95);  // 0.95 x the largest stable dt
+  int sign_changes = 0;
+  for (std::size_t s = 2; s < r.v.size(); ++s) {
+    const double a = r.v[s - 1] - r.v[s - 2], b = r.v[s] - r.v[s - 1];
+    if (a * b < 0 && std::abs(b) > 1e-9) ++sign_changes;
+  }
+  std::printf("  R_ohm/R_ct = %.2f: V from %.5f to %.5f mV, %d sign changes of dV\n", r_ohm / r_ct,
+              r.v.front() * 1e3, r.v.back() * 1e3, sign_changes);
+  EXPECT_LE(sign_changes, 1);
+  for (double cur : r.i_total) EXPECT_NEAR(cur / 50.0, 1.0, 0.01);
+}
+
+TEST(ElectrodepositionSigns, PhiLRisesFromAnodeToCounterElectrode) {
+  const CellSpec c = na_nzsp(20.0);
+  const Grid g = cell_grid(c);
+  Electrodeposition m(g, cell_params(c));
+  m.xi().upload_interior(flat_anode(c, g));
+  m.solve_potentials({ControlMode::galvanostatic, 0.0, 20.0});
+  const auto pl = m.phi_l().download_interior();
+  const int nx = g.n[0];
+  const int a = int(c.anode_thickness / c.dx) + 8;  // in the electrolyte, past the interface
+  EXPECT_LT(pl[a], pl[nx - 1]);
+  EXPECT_LT(m.v_cell(), pl[a]);  // eta < 0 at the anode
+  EXPECT_LT(pl[nx - 1], 0.0);    // eta_c = -phi_l(Lx) > 0 at the stripping counter electrode
+  EXPECT_NEAR(m.currents().total() / 20.0, 1.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace dnd
