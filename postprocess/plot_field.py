@@ -31,12 +31,21 @@ for ax, (t, fields, spacing) in zip(axes, chosen):
         data = data[data.shape[0] // 2]
     dy, dx = spacing[-2], spacing[-1]
     extent = [0, data.shape[1] * dx * 1e6, 0, data.shape[0] * dy * 1e6]
-    im = ax.imshow(data, origin="lower", extent=extent, cmap="viridis", vmin=0, vmax=1)
-    ax.contour(np.linspace(extent[0], extent[1], data.shape[1]),
-               np.linspace(extent[2], extent[3], data.shape[0]), data, levels=[0.5], colors="w",
-               linewidths=0.8)
+    scale, label = (1e3, a.field + " (mV)") if a.field.startswith("phi") else (1, a.field)
+    if a.field == "current":
+        scale, label = 0.1, "|i| (mA/cm^2)"
+    if a.field == "xi":
+        label = "xi (1 = metal)"
+    im = ax.imshow(data * scale, origin="lower", extent=extent, cmap="viridis",
+                   **({"vmin": 0, "vmax": 1} if a.field == "xi" else {}))
+    if "xi" in fields:
+        xi = read_field(fields["xi"])
+        xi = xi[xi.shape[0] // 2] if xi.ndim == 3 else xi
+        ax.contour(np.linspace(extent[0], extent[1], xi.shape[1]),
+                   np.linspace(extent[2], extent[3], xi.shape[0]), xi, levels=[0.5], colors="w",
+                   linewidths=0.8)
     ax.set(xlabel="x (um)", ylabel="y (um)", title=f"{a.field} at t = {t:g} s")
-fig.colorbar(im, ax=axes, shrink=0.8, label=a.field + " (1 = metal)")
+fig.colorbar(im, ax=axes, shrink=0.8, label=label)
 out = a.output or os.path.join(a.result_dir, a.field + ".png")
 fig.savefig(out, dpi=120)
 print(out)

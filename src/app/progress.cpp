@@ -27,6 +27,10 @@ double Progress::wall_elapsed() const {
   return std::chrono::duration<double>(clock::now() - start_).count();
 }
 
+bool Progress::due() const {
+  return !quiet_ && std::chrono::duration<double>(clock::now() - last_).count() >= every_;
+}
+
 void Progress::update(std::int64_t step, double t, double dt, const std::string& extra,
                       bool force) {
   if (quiet_) return;

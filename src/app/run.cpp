@@ -1,4 +1,5 @@
-// The run driver. Host code only: every kernel launch lives in the model and solver sources.
+// The run driver: time loop, outputs, checkpoints and restarts for any Simulation. Host
+// code only: every kernel launch lives in the model and solver sources.
 #include "dendrite/app/run.hpp"
 
 #include <atomic>
@@ -7,11 +8,10 @@
 #include <sstream>
 
 #include "dendrite/app/progress.hpp"
-#include "dendrite/core/memory.hpp"
+#include "dendrite/app/simulation.hpp"
 #include "dendrite/io/checkpoint.hpp"
 #include "dendrite/io/output.hpp"
 #include "dendrite/io/units.hpp"
-#include "dendrite/models/allen_cahn.hpp"
 
 namespace dnd {
 
@@ -19,51 +19,16 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-/// Counter-based generator: the value depends only on (seed, cell), never on thread order.
-double uniform_hash(std::uint64_t seed, std::uint64_t cell) {
-  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + cell + 0x632BE59BD9B4E019ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return double(z >> 11) * (1.0 / 9007199254740992.0);
+std::vector<std::string> table_columns(const Simulation& sim) {
+  std::vector<std::string> c{"step", "time_s", "dt_s"};
+  for (const auto& m : sim.columns()) c.push_back(m);
+  return c;
 }
-
-const std::vector<std::string> kColumns{"step",        "time_s", "dt_s",  "metal_volume",
-                                        "free_energy", "xi_min", "xi_max"};
 
 }  // namespace
 
 void request_stop() {
   g_stop = true;
-}
-
-std::vector<real> initial_order_parameter(const RunConfig& cfg) {
-  const Grid& g = cfg.grid;
-  const double w = AllenCahn::interface_width(cfg.allen_cahn);
-  std::vector<real> xi(g.cells());
-  std::int64_t m = 0;
-  for (int k = 0; k < g.n[2]; ++k)
-    for (int j = 0; j < g.n[1]; ++j)
-      for (int i = 0; i < g.n[0]; ++i, ++m) {
-        const double x[3] = {g.centre(0, i), g.centre(1, j), g.dim == 3 ? g.centre(2, k) : 0.0};
-        double v = cfg.initial.background;
-        for (const ShapeConfig& s : cfg.initial.shapes) {
-          // Signed distance, negative inside; the equilibrium profile (1 - tanh(d / w)) / 2.
-          double d;
-          if (s.kind == ShapeConfig::Kind::sphere) {
-            double r2 = 0;
-            for (int a = 0; a < g.dim; ++a) r2 += (x[a] - s.center[a]) * (x[a] - s.center[a]);
-            d = std::sqrt(r2) - s.radius;
-          } else {
-            d = std::max(s.from - x[s.axis], x[s.axis] - s.to);
-          }
-          v = std::max(v, 0.5 * (1.0 - std::tanh(d / w)));
-        }
-        if (cfg.initial.noise_amplitude > 0)
-          v += cfg.initial.noise_amplitude * (2.0 * uniform_hash(cfg.initial.noise_seed, m) - 1.0);
-        xi[m] = real(v);
-      }
-  return xi;
 }
 
 RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& log) {
@@ -75,9 +40,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   const std::string table_path = dir + "/scalars.csv";
   const Provenance prov = Provenance::current(cfg.text, cfg.source);
 
-  AllenCahn model(cfg.grid, cfg.boundary, cfg.allen_cahn);
+  const std::unique_ptr<Simulation> sim = make_simulation(cfg);
   FieldWriter writer(dir, cfg.output.name, cfg.grid, prov);
-  ScalarTable table(kColumns);
+  ScalarTable table(table_columns(*sim));
 
   std::int64_t step = 0;
   double t = 0.0;
@@ -92,7 +57,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     if (c.dim != cfg.grid.dim || c.n[0] != cfg.grid.n[0] || c.n[1] != cfg.grid.n[1] ||
         c.n[2] != cfg.grid.n[2])
       throw std::runtime_error("checkpoint " + restart + " is for another grid than " + cfg.source);
-    model.xi().upload_interior(c.fields.at("xi"));
+    sim->load(c);
     step = c.step;
     t = c.time;
     next_output = c.next_output;
@@ -105,28 +70,24 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     if (!opt.quiet)
       log << "resuming from " << restart << " at step " << step
           << ", t = " << units::format_duration(t) << "\n";
-  } else {
-    model.xi().upload_interior(initial_order_parameter(cfg));
   }
 
-  if (!opt.quiet) {
+  if (!opt.quiet)
     log << "dendrite " << prov.version << " | backend " << prov.backend << " | " << prov.device
         << " | precision " << prov.precision << "\n"
-        << "model allen_cahn, " << cfg.grid.dim << "D grid";
-    for (int d = 0; d < cfg.grid.dim; ++d) log << (d ? " x " : " ") << cfg.grid.n[d];
-    log << ", dx " << cfg.grid.dx[0] << " m, dt " << dt << " s ("
-        << (cfg.time.dt_auto ? "auto, " : "") << dt / AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn)
-        << " of the stability limit), end " << units::format_duration(cfg.time.end) << "\n"
-        << "output " << dir << "\n";
-  }
+        << sim->describe() << "\nend " << units::format_duration(cfg.time.end) << ", output " << dir
+        << "\n";
 
   auto record_scalars = [&]() {
-    table.add({double(step), t, dt, model.integral(), model.free_energy(), model.min_value(),
-               model.max_value()});
+    std::vector<double> row{double(step), t, dt};
+    for (double v : sim->scalars()) row.push_back(v);
+    table.add(std::move(row));
   };
   auto write_fields = [&]() {
-    const std::vector<real> xi = model.xi().download_interior();
-    writer.write(step, t, {{"xi", &xi}});
+    const auto fields = sim->fields(cfg.output.fields);
+    std::vector<NamedField> named;
+    for (const auto& [name, values] : fields) named.push_back({name, &values});
+    writer.write(step, t, named);
   };
   auto checkpoint = [&](double wall_now) {
     Checkpoint c;
@@ -137,7 +98,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     c.wall_elapsed = wall_before + wall_now;
     c.dim = cfg.grid.dim;
     for (int d = 0; d < 3; ++d) c.n[d] = cfg.grid.n[d];
-    c.fields["xi"] = model.xi().download_interior();
+    sim->save(c);
     c.table_columns = table.columns();
     c.table = table.flat();
     for (const auto& e : writer.history()) {
@@ -148,7 +109,6 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     table.write_csv(table_path);
   };
 
-  // Start-of-run outputs (a resumed run already has them).
   const double eps = 1e-9 * dt;
   if (restart.empty()) {
     record_scalars();
@@ -167,7 +127,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     const double target = std::min(next_output, cfg.time.end);
     const bool lands = t + dt >= target - eps;
     const double h = lands ? target - t : dt;
-    model.step(h);
+    sim->step(h);
     t = lands ? target : t + h;
     ++step;
     ++steps_this_run;
@@ -194,10 +154,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
       interrupted = true;
       break;
     }
-    std::ostringstream extra;
-    extra.precision(4);
-    extra << "metal " << model.integral();
-    progress.update(step, t, h, (step % 50 == 0) ? extra.str() : "");
+    if (progress.due()) progress.update(step, t, h, sim->progress());
   }
 
   RunSummary s;

@@ -4,7 +4,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -272,7 +275,10 @@ void read_initial(const Entry& e, RunConfig& cfg) {
 void read_time(const Entry& e, RunConfig& cfg) {
   e.allow_only({"end", "dt", "safety", "max_steps"});
   TimeConfig& t = cfg.time;
-  t.end = positive(e.at("end"), Kind::time);
+  if (cfg.model == "allen_cahn")
+    t.end = positive(e.at("end"), Kind::time);
+  else if (e.has("end"))
+    e.at("end").fail("the run's length is control.duration");
   if (e.has("safety")) {
     const Entry s = e.at("safety");
     t.safety = s.number();
@@ -319,7 +325,11 @@ void read_output(const Entry& e, RunConfig& cfg) {
     for (std::size_t i = 0; i < f.node.size(); ++i) {
       const Entry item = f.item(i);
       const std::string name = item.str();
-      if (name != "xi") item.fail("'" + name + "' is not a field of this model; available: xi");
+      const bool ok = name == "xi" || (cfg.model == "electrodeposition" &&
+                                       (name == "phi_l" || name == "phi_s" || name == "current"));
+      if (!ok)
+        item.fail("'" + name + "' is not a field of this model; available: " +
+                  (cfg.model == "allen_cahn" ? "xi" : "xi, phi_l, phi_s, current"));
       o.fields.push_back(name);
     }
   }
@@ -338,6 +348,186 @@ void read_checkpoint(const Entry& e, RunConfig& cfg) {
   }
 }
 
+// ---- materials library --------------------------------------------------------------
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Resolve a material named in a case: a path (*.yaml) against the case's folder then
+/// inputs/, or a name looked up as materials/<name>.yaml beside the case, then in inputs/.
+std::string find_material(const Entry& e, const std::string& case_dir) {
+  namespace fs = std::filesystem;
+  const std::string v = e.str();
+  std::vector<fs::path> tries;
+  if (v.size() > 5 && v.substr(v.size() - 5) == ".yaml") {
+    tries = {fs::path(case_dir) / v, fs::path(inputs_dir()) / v};
+  } else {
+    std::string stem;
+    for (char ch : v)
+      stem += std::isalnum(static_cast<unsigned char>(ch)) ? char(std::tolower(ch)) : '_';
+    const std::string file = stem + ".yaml";
+    tries = {fs::path(case_dir) / "materials" / file, fs::path(inputs_dir()) / "materials" / file};
+  }
+  for (const auto& t : tries)
+    if (fs::exists(t)) return t.string();
+  std::string where;
+  for (const auto& t : tries) where += (where.empty() ? "" : ", ") + t.string();
+  e.fail("no material file for '" + v + "' (looked for " + where + ")");
+}
+
+/// A material file's root entry, with errors naming that file.
+struct MaterialFile {
+  std::string path, text;
+  YAML::Node root;
+};
+
+MaterialFile open_material(const Entry& ref, const std::string& path) {
+  MaterialFile m{path, read_text(path), {}};
+  try {
+    m.root = YAML::Load(m.text);
+  } catch (const YAML::Exception& ex) {
+    ref.fail("material file " + path + ":" + std::to_string(ex.mark.line + 1) +
+             ": YAML syntax: " + ex.msg);
+  }
+  return m;
+}
+
+/// {value, at, activation_energy, source, note} -> Arrhenius (source is required: every
+/// number in the library says where it came from).
+Arrhenius read_arrhenius(const Entry& e, Kind kind, bool inverse = false) {
+  e.allow_only({"value", "resistance", "at", "activation_energy", "source", "note"});
+  e.at("source");
+  Arrhenius a;
+  const double v =
+      inverse ? positive(e.at("resistance"), Kind::area_resistance) : positive(e.at("value"), kind);
+  a.ref = inverse ? 1.0 / v : v;
+  a.t_ref = positive(e.at("at"), Kind::temperature);
+  a.ea = e.has("activation_energy") ? e.at("activation_energy").quantity(Kind::activation_energy)
+                                    : 0.0;
+  if (a.ea < 0) e.at("activation_energy").fail("must not be negative");
+  return a;
+}
+
+double sourced_value(const Entry& e, Kind kind) {
+  e.allow_only({"value", "at", "source", "note"});
+  e.at("source");
+  return positive(e.at("value"), kind);
+}
+
+MetalProps read_metal(const Entry& ref, const std::string& case_dir, std::string& file) {
+  file = find_material(ref, case_dir);
+  const MaterialFile mf = open_material(ref, file);
+  const Entry m{mf.root, "", &file};
+  m.allow_only({"name", "kind", "molar_mass", "density", "valence", "electronic_conductivity",
+                "shear_modulus", "melting_point"});
+  if (m.at("kind").str() != "metal")
+    m.at("kind").fail("this file describes a " + m.at("kind").str() + ", not a metal");
+  MetalProps p;
+  p.name = m.at("name").str();
+  p.molar_mass = sourced_value(m.at("molar_mass"), Kind::molar_mass);
+  p.density = sourced_value(m.at("density"), Kind::density);
+  p.valence = int(m.at("valence").integer());
+  if (p.valence < 1) m.at("valence").fail("must be at least 1");
+  p.sigma = sourced_value(m.at("electronic_conductivity"), Kind::conductivity);
+  return p;
+}
+
+ElectrolyteProps read_electrolyte(const Entry& ref, const std::string& case_dir,
+                                  const std::string& metal, std::string& file) {
+  file = find_material(ref, case_dir);
+  const MaterialFile mf = open_material(ref, file);
+  const Entry m{mf.root, "", &file};
+  m.allow_only({"name", "kind", "composition", "ionic_conductivity", "electronic_conductivity",
+                "interfaces"});
+  if (m.at("kind").str() != "electrolyte")
+    m.at("kind").fail("this file describes a " + m.at("kind").str() + ", not an electrolyte");
+  ElectrolyteProps p;
+  p.name = m.at("name").str();
+  p.sigma_ion = read_arrhenius(m.at("ionic_conductivity"), Kind::conductivity);
+  p.sigma_e = read_arrhenius(m.at("electronic_conductivity"), Kind::conductivity);
+  const Entry ifs = m.at("interfaces");
+  if (!ifs.has(metal)) ifs.fail("no interface with " + metal + " is listed; add its resistance");
+  p.conductance_int = read_arrhenius(ifs.at(metal), Kind::area_resistance, true);
+  return p;
+}
+
+// ---- electrodeposition cell ---------------------------------------------------------
+
+void read_cell(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
+  e.allow_only({"metal", "electrolyte", "temperature", "thickness", "anode_thickness", "width",
+                "depth", "counter_electrode", "lateral"});
+  CellSpec& c = cfg.cell.spec;
+  c.metal = read_metal(e.at("metal"), case_dir, cfg.cell.metal_file);
+  c.electrolyte =
+      read_electrolyte(e.at("electrolyte"), case_dir, c.metal.name, cfg.cell.electrolyte_file);
+  c.temperature = positive(e.at("temperature"), Kind::temperature);
+  c.thickness = positive(e.at("thickness"), Kind::length);
+  c.anode_thickness = positive(e.at("anode_thickness"), Kind::length);
+  c.width = positive(e.at("width"), Kind::length);
+  c.dim = e.has("depth") ? 3 : 2;
+  if (e.has("depth")) c.depth = positive(e.at("depth"), Kind::length);
+  if (e.has("counter_electrode")) {
+    const std::string ce = e.at("counter_electrode").str();
+    if (ce != "butler_volmer" && ce != "non_polarisable")
+      e.at("counter_electrode").fail("'" + ce + "': use butler_volmer or non_polarisable");
+    c.counter_butler_volmer = ce == "butler_volmer";
+  }
+  if (e.has("lateral")) {
+    const std::string l = e.at("lateral").str();
+    if (l != "periodic" && l != "no_flux")
+      e.at("lateral").fail("'" + l + "': use periodic or no_flux");
+    c.lateral_periodic = l == "periodic";
+  }
+}
+
+void read_control(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"mode", "current_density", "voltage", "duration"});
+  CellControl& k = cfg.cell.control;
+  const std::string mode = e.at("mode").str();
+  if (mode == "galvanostatic") {
+    k.mode = ControlMode::galvanostatic;
+    k.i_app = e.at("current_density").quantity(Kind::current_density);
+    if (k.i_app == 0.0) e.at("current_density").fail("must not be zero");
+  } else if (mode == "potentiostatic") {
+    k.mode = ControlMode::potentiostatic;
+    k.v_cell = e.at("voltage").quantity(Kind::voltage);
+  } else {
+    e.at("mode").fail("'" + mode + "': use galvanostatic or potentiostatic");
+  }
+  cfg.time.end = positive(e.at("duration"), Kind::time);
+}
+
+void read_phase_field(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"interface_width", "interface_energy", "mobility", "sigma_floor"});
+  CellSpec& c = cfg.cell.spec;
+  c.interface_width = positive(e.at("interface_width"), Kind::length);
+  if (e.has("interface_energy"))
+    c.interface_energy = positive(e.at("interface_energy"), Kind::energy_per_area);
+  if (e.has("mobility")) c.mobility = positive(e.at("mobility"), Kind::mobility);
+  if (e.has("sigma_floor")) c.sigma_floor = positive(e.at("sigma_floor"), Kind::conductivity);
+}
+
+void read_cell_grid(const Entry& g, const Entry& cell_entry, RunConfig& cfg) {
+  g.allow_only({"dx"});
+  CellSpec& c = cfg.cell.spec;
+  c.dx = positive(g.at("dx"), Kind::length);
+  if (c.interface_width < 2.0 * c.dx)
+    g.at("dx").fail(
+        "the interface width must span at least 2 cells (4 for quantitative runs); "
+        "w / dx = " +
+        std::to_string(c.interface_width / c.dx));
+  if (c.anode_thickness < 3.0 * c.interface_width)
+    cell_entry.at("anode_thickness")
+        .fail("must be at least 3 interface widths (" + std::to_string(3e6 * c.interface_width) +
+              " um): a thinner anode never reaches xi = 1 and biases eta");
+  cfg.grid = cell_grid(c);
+  cfg.allen_cahn = cell_params(c).capillary;
+}
+
 void check_memory(const Entry& grid_entry, const RunConfig& cfg) {
   const std::size_t need = estimated_bytes(cfg);
   const std::size_t have = memory::available_bytes();
@@ -346,18 +536,31 @@ void check_memory(const Entry& grid_entry, const RunConfig& cfg) {
     os << "a grid of " << cfg.grid.cells() << " cells needs about " << need / (1 << 20)
        << " MiB, but only " << have / (1 << 20) << " MiB are available on this backend ("
        << memory::device_description() << ")";
-    grid_entry.at("cells").fail(os.str());
+    (grid_entry.has("cells") ? grid_entry.at("cells") : grid_entry).fail(os.str());
   }
 }
 
 }  // namespace
+
+std::string inputs_dir() {
+  if (const char* env = std::getenv("DENDRITE_INPUTS")) return env;
+#ifdef DENDRITE_INPUTS_DIR
+  return DENDRITE_INPUTS_DIR;
+#else
+  return "inputs";
+#endif
+}
 
 std::size_t estimated_bytes(const RunConfig& cfg) {
   Grid g = cfg.grid;
   std::size_t with_ghosts = 1;
   for (int d = 0; d < 3; ++d) with_ghosts *= std::size_t(g.n[d] + 2 * g.ghost_along(d));
   // xi and its update buffer, plus one host staging copy for output.
-  return 2 * with_ghosts * sizeof(real) + std::size_t(g.cells()) * sizeof(real);
+  std::size_t bytes = 2 * with_ghosts * sizeof(real) + std::size_t(g.cells()) * sizeof(real);
+  // Electrodeposition: 10 double work fields and two solver hierarchies (~14 doubles per
+  // cell each, levels included).
+  if (cfg.model == "electrodeposition") bytes += with_ghosts * sizeof(double) * (10 + 2 * 14);
+  return bytes;
 }
 
 RunConfig parse_config(const std::string& text, const std::string& name) {
@@ -371,23 +574,41 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   }
   const Entry top{root, "", &name};
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
-  top.allow_only({"model", "grid", "boundary", "allen_cahn", "initial", "time", "output",
-                  "checkpoint", "progress_every"});
+  top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
+                  "initial", "time", "output", "checkpoint", "progress_every"});
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
   if (top.has("model")) {
     const Entry m = top.at("model");
     cfg.model = m.str();
-    if (cfg.model != "allen_cahn")
-      m.fail("'" + cfg.model + "' is not a model of this version; available: allen_cahn");
+    if (cfg.model != "allen_cahn" && cfg.model != "electrodeposition")
+      m.fail("'" + cfg.model +
+             "' is not a model of this version; available: allen_cahn, electrodeposition");
   }
   cfg.boundary = BoundarySet::all(BoundaryCondition::periodic());
-  read_grid(top.at("grid"), cfg);
-  if (top.has("boundary")) read_boundary(top.at("boundary"), cfg);
-  read_allen_cahn(top.at("allen_cahn"), cfg);
+  if (cfg.model == "allen_cahn") {
+    for (const char* k : {"cell", "control", "phase_field"})
+      if (top.has(k)) top.at(k).fail("belongs to model: electrodeposition");
+    read_grid(top.at("grid"), cfg);
+    if (top.has("boundary")) read_boundary(top.at("boundary"), cfg);
+    read_allen_cahn(top.at("allen_cahn"), cfg);
+  } else {
+    for (const char* k : {"boundary", "allen_cahn"})
+      if (top.has(k)) top.at(k).fail("belongs to model: allen_cahn (the cell sets the boundaries)");
+    const std::string case_dir = std::filesystem::path(name).parent_path().string();
+    read_cell(top.at("cell"), case_dir.empty() ? "." : case_dir, cfg);
+    read_control(top.at("control"), cfg);
+    read_phase_field(top.at("phase_field"), cfg);
+    read_cell_grid(top.at("grid"), top.at("cell"), cfg);
+  }
   if (top.has("initial")) read_initial(top.at("initial"), cfg);
-  read_time(top.at("time"), cfg);
+  if (top.has("time"))
+    read_time(top.at("time"), cfg);
+  else if (cfg.model == "allen_cahn")
+    top.at("time");
+  else
+    read_time(Entry{YAML::Node(YAML::NodeType::Map), "time", &name}, cfg);
   read_output(top.at("output"), cfg);
   if (top.has("checkpoint")) read_checkpoint(top.at("checkpoint"), cfg);
   if (top.has("progress_every"))

@@ -31,6 +31,11 @@ const std::vector<Unit>& table(Kind kind) {
   static const std::vector<Unit> gradient{{"J/m", 1, 0}};
   static const std::vector<Unit> mobility{{"m^3/(J s)", 1, 0}};
   static const std::vector<Unit> energy_area{{"J/m^2", 1, 0}, {"mJ/m^2", 1e-3, 0}};
+  static const std::vector<Unit> activation{{"eV", 1, 0}, {"kJ/mol", 1.0 / 96.48533212, 0}};
+  static const std::vector<Unit> molar_mass{{"kg/mol", 1, 0}, {"g/mol", 1e-3, 0}};
+  static const std::vector<Unit> density{{"kg/m^3", 1, 0}, {"g/cm^3", 1e3, 0}};
+  static const std::vector<Unit> pressure{
+      {"Pa", 1, 0}, {"kPa", 1e3, 0}, {"MPa", 1e6, 0}, {"GPa", 1e9, 0}};
   switch (kind) {
     case Kind::length:
       return length;
@@ -54,6 +59,14 @@ const std::vector<Unit>& table(Kind kind) {
       return mobility;
     case Kind::energy_per_area:
       return energy_area;
+    case Kind::activation_energy:
+      return activation;
+    case Kind::molar_mass:
+      return molar_mass;
+    case Kind::density:
+      return density;
+    case Kind::pressure:
+      return pressure;
     case Kind::dimensionless:
       return none;
   }

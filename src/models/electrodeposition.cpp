@@ -131,23 +131,35 @@ double mean_last_layer(const Grid& g, const View<double>& v) {
          double(b.cells());
 }
 
-/// |sigma_l grad phi_l + sigma_s grad phi_s| by central differences (for output only).
+/// Face flux -sigma_face (phi_nb - phi_c) / dx with the harmonic face conductivity (the
+/// solver's own flux), so a 1e12 jump of sigma_s across the interface adds no spurious current.
+DND_INLINE double face_flux(double s0, double s1, double p0, double p1, double inv_dx) {
+  const double sum = s0 + s1;
+  const double sh = sum > 0.0 ? 2.0 * s0 * s1 / sum : 0.0;
+  return -sh * (p1 - p0) * inv_dx;
+}
+
+/// |i_l + i_s| at cell centres: the mean of the two face fluxes along each axis (output only).
 void current_density(const Grid& g, const View<double>& pl, const View<double>& ps,
                      const View<double>& sl, const View<double>& ss, const View<double>& out) {
-  const double hx = 0.5 / g.dx[0], hy = 0.5 / g.dx[1], hz = g.dim == 3 ? 0.5 / g.dx[2] : 0.0;
+  const double ix = 1.0 / g.dx[0], iy = 1.0 / g.dx[1], iz = g.dim == 3 ? 1.0 / g.dx[2] : 0.0;
   const bool three = g.dim == 3;
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
-        const double a = sl(i, j, k), b = ss(i, j, k);
-        double c[3];
-        c[0] = a * (pl(i + 1, j, k) - pl(i - 1, j, k)) * hx +
-               b * (ps(i + 1, j, k) - ps(i - 1, j, k)) * hx;
-        c[1] = a * (pl(i, j + 1, k) - pl(i, j - 1, k)) * hy +
-               b * (ps(i, j + 1, k) - ps(i, j - 1, k)) * hy;
-        c[2] = three ? a * (pl(i, j, k + 1) - pl(i, j, k - 1)) * hz +
-                           b * (ps(i, j, k + 1) - ps(i, j, k - 1)) * hz
-                     : 0.0;
-        out(i, j, k) = std::sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+        auto axis_current = [&](int di, int dj, int dk, double inv) {
+          const double lo = face_flux(sl(i - di, j - dj, k - dk), sl(i, j, k),
+                                      pl(i - di, j - dj, k - dk), pl(i, j, k), inv) +
+                            face_flux(ss(i - di, j - dj, k - dk), ss(i, j, k),
+                                      ps(i - di, j - dj, k - dk), ps(i, j, k), inv);
+          const double hi = face_flux(sl(i, j, k), sl(i + di, j + dj, k + dk), pl(i, j, k),
+                                      pl(i + di, j + dj, k + dk), inv) +
+                            face_flux(ss(i, j, k), ss(i + di, j + dj, k + dk), ps(i, j, k),
+                                      ps(i + di, j + dj, k + dk), inv);
+          return 0.5 * (lo + hi);
+        };
+        const double cx = axis_current(1, 0, 0, ix), cy = axis_current(0, 1, 0, iy);
+        const double cz = three ? axis_current(0, 0, 1, iz) : 0.0;
+        out(i, j, k) = std::sqrt(cx * cx + cy * cy + cz * cz);
       });
 }
 
@@ -340,10 +352,16 @@ double Electrodeposition::metal_thickness() const {
 }
 
 std::vector<double> Electrodeposition::current_magnitude() {
+  // Ghosts: the electrode sides as the solves see them (x = Lx face value 0 for phi_s,
+  // mirrored otherwise: the face fluxes there are the solver's, recomputed for output only).
   Halo& h = halo_;
-  const BoundarySet mirror = xi_bcs_;
-  h.fill(phi_l_, mirror);
-  h.fill(phi_s_, mirror);
+  BoundarySet sides = xi_bcs_;
+  h.fill(sig_l_, sides);
+  h.fill(sig_s_, sides);
+  h.fill(phi_l_, sides);
+  sides.side[0][0] = BoundaryCondition::dirichlet(v_cell_);
+  sides.side[0][1] = BoundaryCondition::dirichlet(0.0);
+  h.fill(phi_s_, sides);
   current_density(grid_, phi_l_.view(), phi_s_.view(), sig_l_.view(), sig_s_.view(), rhs_.view());
   return rhs_.download_interior();
 }

@@ -14,6 +14,8 @@ class Progress {
   Progress(double t_start, double t_end, double every_wall_s, bool quiet, std::ostream& os);
   /// Print a line if `every_wall_s` passed since the last one (or if forced).
   void update(std::int64_t step, double t, double dt, const std::string& extra, bool force = false);
+  /// Whether update() would print now (callers skip computing the extra text otherwise).
+  bool due() const;
   double wall_elapsed() const;
 
  private:

@@ -27,9 +27,6 @@ struct RunSummary {
   std::string xdmf, table, checkpoint;
 };
 
-/// Initial order parameter from the `initial:` block (interior cells, x fastest).
-std::vector<real> initial_order_parameter(const RunConfig& cfg);
-
 RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& log);
 
 /// Ask a running case to stop at the next step boundary (signal handlers call this).

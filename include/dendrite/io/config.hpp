@@ -12,6 +12,7 @@
 #include "dendrite/core/boundary.hpp"
 #include "dendrite/core/box.hpp"
 #include "dendrite/models/allen_cahn_K.hpp"
+#include "dendrite/models/cell_setup.hpp"
 
 namespace dnd {
 
@@ -57,6 +58,13 @@ struct CheckpointConfig {
   std::int64_t every_steps = 0;  ///< steps between checkpoints (0: off)
 };
 
+/// The electrodeposition model's cell, control and phase-field settings.
+struct CellConfig {
+  CellSpec spec;
+  CellControl control;
+  std::string metal_file, electrolyte_file;  ///< where the materials came from
+};
+
 struct RunConfig {
   std::string source;  ///< path of the YAML file
   std::string text;    ///< the YAML text, stored in every output for provenance
@@ -64,12 +72,17 @@ struct RunConfig {
   Grid grid;
   BoundarySet boundary;
   allen_cahn::Params allen_cahn;
+  CellConfig cell;  ///< model: electrodeposition
   InitialConfig initial;
   TimeConfig time;
   OutputConfig output;
   CheckpointConfig checkpoint;
   double progress_every = 2.0;  ///< wall seconds between progress lines
 };
+
+/// Directory searched for materials after the case file's own `materials/` folder:
+/// $DENDRITE_INPUTS, else the source tree's inputs/ recorded at build time.
+std::string inputs_dir();
 
 /// Read and validate a run file. Throws ConfigError.
 RunConfig load_config(const std::string& path);

@@ -21,6 +21,10 @@ enum class Kind {
   gradient_coefficient,  ///< J/m (kappa)
   mobility,              ///< m^3/(J s) (Allen-Cahn L)
   energy_per_area,       ///< J/m^2 (interfacial energy)
+  activation_energy,     ///< kept in eV (Arrhenius with k_B in eV/K)
+  molar_mass,            ///< kg/mol
+  density,               ///< kg/m^3
+  pressure,              ///< Pa
 };
 
 /// Thrown with a message that says what was wrong and which units are accepted.

@@ -25,11 +25,11 @@ struct ElectrodepositionParams {
   bool counter_butler_volmer = true;  ///< false: non-polarisable counter electrode (phi_l = 0)
   bool lateral_periodic = true;       ///< false: no-flux lateral sides
   int max_newton = 50;
-  double newton_tol = 1e-10;   ///< V, largest potential change of a converged iteration
+  double newton_tol = 1e-9;    ///< V, largest potential change of a converged iteration
   double max_eta_step = 0.05;  ///< V, Newton steps changing eta by more are damped
   int max_control = 40;
-  double control_rtol = 1e-7;  ///< galvanostatic: |I - I_app| <= control_rtol |I_app|
-  EllipticOptions solver{1e-11, 400, 2, 512};
+  double control_rtol = 1e-6;  ///< galvanostatic: |I - I_app| <= control_rtol |I_app|
+  EllipticOptions solver{1e-11, 400, 2, 64};
 };
 
 enum class ControlMode { potentiostatic, galvanostatic };

@@ -29,8 +29,9 @@ struct EllipticOptions {
   /// system scaled row by row by the operator's diagonal D (docs/model.md, section 3).
   double rel_tol = 1e-10;
   int max_iterations = 200;
-  int smoothing_sweeps = 2;    ///< red-black sweeps before and after the coarse correction
-  int max_bottom_cells = 512;  ///< coarsest level size, solved directly
+  int smoothing_sweeps = 2;  ///< red-black sweeps before and after the coarse correction
+  int max_bottom_cells =
+      512;  ///< coarsest level size, solved directly (refactored at every set-up)
 };
 
 class EllipticSolver {

@@ -1,0 +1,40 @@
+#pragma once
+/// \file simulation.hpp
+/// What the run driver needs from a model: step it, describe it, report scalars and
+/// fields, save and load its state. One implementation per model; run.cpp drives any.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dendrite/io/checkpoint.hpp"
+#include "dendrite/io/config.hpp"
+
+namespace dnd {
+
+class Simulation {
+ public:
+  virtual ~Simulation() = default;
+  /// One line on the model, grid and time step, for the start of the log.
+  virtual std::string describe() const = 0;
+  virtual void step(double dt) = 0;
+  /// Names (with units) and values of the model's scalars for the time-series table.
+  virtual std::vector<std::string> columns() const = 0;
+  virtual std::vector<double> scalars() = 0;
+  /// The requested output fields, interior cells packed x fastest.
+  virtual std::vector<std::pair<std::string, std::vector<real>>> fields(
+      const std::vector<std::string>& names) = 0;
+  virtual void save(Checkpoint& c) const = 0;
+  virtual void load(const Checkpoint& c) = 0;
+  /// A short state summary for progress lines ("V = -2.8 mV  front 5.0 um").
+  virtual std::string progress() = 0;
+};
+
+std::unique_ptr<Simulation> make_simulation(const RunConfig& cfg);
+
+/// Initial order parameter: the flat anode of an electrodeposition cell (if any) and the
+/// `initial:` shapes, each with the equilibrium tanh profile, combined by max.
+std::vector<real> initial_order_parameter(const RunConfig& cfg);
+
+}  // namespace dnd

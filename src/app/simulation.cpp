@@ -1,0 +1,200 @@
+// The two models behind the Simulation interface (host code only).
+#include "dendrite/app/simulation.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "dendrite/models/allen_cahn.hpp"
+#include "dendrite/models/electrodeposition.hpp"
+
+namespace dnd {
+
+namespace {
+
+/// Counter-based generator: the value depends only on (seed, cell), never on thread order.
+double uniform_hash(std::uint64_t seed, std::uint64_t cell) {
+  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + cell + 0x632BE59BD9B4E019ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return double(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+std::vector<real> to_real(const std::vector<double>& v) {
+  return {v.begin(), v.end()};
+}
+
+class AllenCahnSimulation : public Simulation {
+ public:
+  explicit AllenCahnSimulation(const RunConfig& cfg)
+      : cfg_(cfg), model_(cfg.grid, cfg.boundary, cfg.allen_cahn) {
+    model_.xi().upload_interior(initial_order_parameter(cfg));
+  }
+  std::string describe() const override {
+    std::ostringstream os;
+    os << "model allen_cahn, " << grid_text(cfg_) << ", dt " << cfg_.time.dt << " s ("
+       << cfg_.time.dt / AllenCahn::stable_dt(cfg_.grid, cfg_.allen_cahn)
+       << " of the stability limit)";
+    return os.str();
+  }
+  void step(double dt) override { model_.step(dt); }
+  std::vector<std::string> columns() const override {
+    return {"metal_volume", "free_energy", "xi_min", "xi_max"};
+  }
+  std::vector<double> scalars() override {
+    return {model_.integral(), model_.free_energy(), model_.min_value(), model_.max_value()};
+  }
+  std::vector<std::pair<std::string, std::vector<real>>> fields(
+      const std::vector<std::string>&) override {
+    return {{"xi", model_.xi().download_interior()}};
+  }
+  void save(Checkpoint& c) const override { c.fields["xi"] = model_.xi().download_interior(); }
+  void load(const Checkpoint& c) override { model_.xi().upload_interior(c.fields.at("xi")); }
+  std::string progress() override {
+    std::ostringstream os;
+    os.precision(4);
+    os << "metal " << model_.integral();
+    return os.str();
+  }
+  static std::string grid_text(const RunConfig& cfg) {
+    std::ostringstream os;
+    os << cfg.grid.dim << "D grid";
+    for (int d = 0; d < cfg.grid.dim; ++d) os << (d ? " x " : " ") << cfg.grid.n[d];
+    os << ", dx " << cfg.grid.dx[0] * 1e6 << " um";
+    return os.str();
+  }
+
+ private:
+  RunConfig cfg_;
+  AllenCahn model_;
+};
+
+class ElectrodepositionSimulation : public Simulation {
+ public:
+  explicit ElectrodepositionSimulation(const RunConfig& cfg)
+      : cfg_(cfg), params_(cell_params(cfg.cell.spec)), model_(cfg.grid, params_) {
+    model_.xi().upload_interior(initial_order_parameter(cfg));
+    model_.solve_potentials(cfg.cell.control);  // so the t = 0 output has its potentials
+  }
+  std::string describe() const override {
+    const CellSpec& c = cfg_.cell.spec;
+    std::ostringstream os;
+    os.precision(4);
+    const double t = c.temperature;
+    os << "model electrodeposition: " << c.metal.name << " | " << c.electrolyte.name << " | "
+       << c.metal.name << " at " << t - 273.15 << " degC, electrolyte " << c.thickness * 1e6
+       << " um, anode " << c.anode_thickness * 1e6 << " um\n"
+       << "  sigma_ion " << params_.sigma.ion << " S/m, sigma_e " << params_.sigma.e << " S/m, i0 "
+       << exchange_current(c) << " A/m^2, L_eta " << params_.kinetics.l_eta << " 1/s, sigma_floor "
+       << params_.sigma.floor << " S/m\n"
+       << "  " << AllenCahnSimulation::grid_text(cfg_) << ", w/dx " << c.interface_width / c.dx
+       << ", dt " << cfg_.time.dt << " s ("
+       << cfg_.time.dt / Electrodeposition::stable_dt(cfg_.grid, params_)
+       << " of the stability limit)\n  control "
+       << (cfg_.cell.control.mode == ControlMode::galvanostatic ? "galvanostatic "
+                                                                : "potentiostatic ");
+    if (cfg_.cell.control.mode == ControlMode::galvanostatic)
+      os << cfg_.cell.control.i_app / 10.0 << " mA/cm^2";
+    else
+      os << cfg_.cell.control.v_cell * 1e3 << " mV";
+    return os.str();
+  }
+  void step(double dt) override { last_ = model_.step(dt, cfg_.cell.control); }
+  std::vector<std::string> columns() const override {
+    return {"v_cell_V",           "i_ionic_A_m2",      "i_electronic_A_m2",
+            "plated_charge_C_m2", "metal_thickness_m", "tip_m",
+            "deepest_m",          "newton_iterations", "linear_iterations"};
+  }
+  std::vector<double> scalars() override {
+    const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
+    const CellCurrents i = model_.currents();
+    return {model_.v_cell(),
+            i.ionic,
+            i.electronic,
+            model_.plated_charge(),
+            model_.metal_thickness(),
+            e.tip,
+            e.deepest,
+            double(last_.newton_iterations),
+            double(last_.linear_iterations)};
+  }
+  std::vector<std::pair<std::string, std::vector<real>>> fields(
+      const std::vector<std::string>& names) override {
+    std::vector<std::pair<std::string, std::vector<real>>> out;
+    for (const std::string& n : names) {
+      if (n == "xi") out.emplace_back(n, model_.xi().download_interior());
+      if (n == "phi_l") out.emplace_back(n, to_real(model_.phi_l().download_interior()));
+      if (n == "phi_s") out.emplace_back(n, to_real(model_.phi_s().download_interior()));
+      if (n == "current") out.emplace_back(n, to_real(model_.current_magnitude()));
+    }
+    return out;
+  }
+  void save(Checkpoint& c) const override {
+    c.fields["xi"] = model_.xi().download_interior();
+    c.double_fields["phi_l"] = model_.phi_l().download_interior();
+    c.double_fields["phi_s"] = model_.phi_s().download_interior();
+    c.controller["v_cell"] = model_.v_cell();
+    c.controller["plated_charge"] = model_.plated_charge();
+  }
+  void load(const Checkpoint& c) override {
+    model_.xi().upload_interior(c.fields.at("xi"));
+    model_.phi_l().upload_interior(c.double_fields.at("phi_l"));
+    model_.phi_s().upload_interior(c.double_fields.at("phi_s"));
+    model_.set_v_cell(c.controller.at("v_cell"));
+    model_.set_plated_charge(c.controller.at("plated_charge"));
+  }
+  std::string progress() override {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "V = %.4g mV  front %.4g um", model_.v_cell() * 1e3,
+                  model_.metal_thickness() * 1e6);
+    return buf;
+  }
+
+ private:
+  RunConfig cfg_;
+  ElectrodepositionParams params_;
+  Electrodeposition model_;
+  PotentialReport last_{};
+};
+
+}  // namespace
+
+std::vector<real> initial_order_parameter(const RunConfig& cfg) {
+  const Grid& g = cfg.grid;
+  const bool cell = cfg.model == "electrodeposition";
+  const double w =
+      cell ? cfg.cell.spec.interface_width : AllenCahn::interface_width(cfg.allen_cahn);
+  std::vector<real> xi(g.cells());
+  std::int64_t m = 0;
+  for (int k = 0; k < g.n[2]; ++k)
+    for (int j = 0; j < g.n[1]; ++j)
+      for (int i = 0; i < g.n[0]; ++i, ++m) {
+        const double x[3] = {g.centre(0, i), g.centre(1, j), g.dim == 3 ? g.centre(2, k) : 0.0};
+        double v = cfg.initial.background;
+        auto add = [&](double signed_distance) {
+          v = std::max(v, 0.5 * (1.0 - std::tanh(signed_distance / w)));
+        };
+        if (cell) add(x[0] - cfg.cell.spec.anode_thickness);
+        for (const ShapeConfig& s : cfg.initial.shapes) {
+          if (s.kind == ShapeConfig::Kind::sphere) {
+            double r2 = 0;
+            for (int a = 0; a < g.dim; ++a) r2 += (x[a] - s.center[a]) * (x[a] - s.center[a]);
+            add(std::sqrt(r2) - s.radius);
+          } else {
+            add(std::max(s.from - x[s.axis], x[s.axis] - s.to));
+          }
+        }
+        if (cfg.initial.noise_amplitude > 0)
+          v += cfg.initial.noise_amplitude * (2.0 * uniform_hash(cfg.initial.noise_seed, m) - 1.0);
+        xi[m] = real(v);
+      }
+  return xi;
+}
+
+std::unique_ptr<Simulation> make_simulation(const RunConfig& cfg) {
+  if (cfg.model == "electrodeposition") return std::make_unique<ElectrodepositionSimulation>(cfg);
+  return std::make_unique<AllenCahnSimulation>(cfg);
+}
+
+}  // namespace dnd
