@@ -136,6 +136,7 @@ class ElectrodepositionSimulation : public Simulation {
     c.double_fields["phi_s"] = model_.phi_s().download_interior();
     c.controller["v_cell"] = model_.v_cell();
     c.controller["plated_charge"] = model_.plated_charge();
+    c.controller["counter_eta"] = model_.counter_overpotential();
   }
   void load(const Checkpoint& c) override {
     model_.xi().upload_interior(c.fields.at("xi"));
@@ -143,6 +144,7 @@ class ElectrodepositionSimulation : public Simulation {
     model_.phi_s().upload_interior(c.double_fields.at("phi_s"));
     model_.set_v_cell(c.controller.at("v_cell"));
     model_.set_plated_charge(c.controller.at("plated_charge"));
+    model_.set_counter_overpotential(c.controller.at("counter_eta"));
   }
   std::string progress() override {
     char buf[96];

@@ -84,5 +84,51 @@ TEST(Restart, StoppedAndResumedRunIsBitIdentical) {
   fs::remove_all(base);
 }
 
+TEST(Restart, ElectrodepositionResumesBitIdentically) {
+  const fs::path base =
+      fs::temp_directory_path() / ("dendrite_restart_ed_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  auto make = [&](const std::string& dir) {
+    return parse_config(R"(model: electrodeposition
+cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 10 um,
+       anode_thickness: 5 um, width: 2 um}
+control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}
+phase_field: {interface_width: 1 um}
+grid: {dx: 0.25 um}
+initial: {shapes: [{sphere: {center: [5 um, 1 um], radius: 1 um}}]}
+output: {dir: )" + dir + R"(, every: 0.1 s, fields: [xi, phi_l, phi_s, current], scalars_every: 3}
+checkpoint: {every: never}
+)",
+                        "restart_ed.yaml");
+  };
+  const std::string a = (base / "straight").string(), b = (base / "resumed").string();
+  std::ostringstream log;
+  RunOptions quiet;
+  quiet.quiet = true;
+  const RunSummary full = run_case(make(a), quiet, log);
+  ASSERT_TRUE(full.completed);
+  RunOptions stop = quiet;
+  stop.stop_after = full.steps / 2 + 1;
+  run_case(make(b), stop, log);
+  RunOptions resume = quiet;
+  resume.resume = true;
+  const RunSummary rest = run_case(make(b), resume, log);
+  ASSERT_TRUE(rest.completed);
+  char name[64];
+  std::snprintf(name, sizeof name, "/fields/fields_%08lld.h5", static_cast<long long>(full.steps));
+  h5::Reader ra(a + name), rb(b + name);
+  for (const char* f : {"phi_l", "phi_s", "current"}) {
+    const auto va = sizeof(real) == 8 ? ra.read_double(f) : std::vector<double>();
+    const auto vb = sizeof(real) == 8 ? rb.read_double(f) : std::vector<double>();
+    EXPECT_EQ(va, vb) << f;
+  }
+  std::ifstream sa(a + "/scalars.csv"), sb(b + "/scalars.csv");
+  std::stringstream ta, tb;
+  ta << sa.rdbuf();
+  tb << sb.rdbuf();
+  EXPECT_EQ(ta.str(), tb.str());
+  fs::remove_all(base);
+}
+
 }  // namespace
 }  // namespace dnd

@@ -133,3 +133,78 @@ TEST(Config, MissingFileIsReported) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+const std::string kCell = R"(model: electrodeposition
+cell:
+  metal: Na
+  electrolyte: NZSP
+  temperature: 30 degC
+  thickness: 40 um
+  anode_thickness: 6 um
+  width: 20 um
+control:
+  mode: galvanostatic
+  current_density: 0.5 mA/cm^2
+  duration: 20 min
+phase_field:
+  interface_width: 2 um
+grid: {dx: 0.5 um}
+output: {dir: out, fields: [xi, phi_l, phi_s, current]}
+)";
+
+TEST(ConfigCell, MaterialsComeFromTheLibraryWithUnitsAndArrhenius) {
+  const RunConfig c = parse_config(kCell, "case.yaml");
+  EXPECT_EQ(c.model, "electrodeposition");
+  EXPECT_EQ(c.cell.spec.metal.name, "Na");
+  EXPECT_NEAR(c.cell.spec.metal.molar_volume() * 1e6, 23.75, 0.01);
+  EXPECT_NEAR(c.cell.spec.electrolyte.sigma_ion.at(303.15), 0.16, 1e-12);
+  EXPECT_NEAR(1.0 / c.cell.spec.electrolyte.conductance_int.at(303.15), 1.5e-4, 1e-12);
+  EXPECT_NEAR(c.cell.spec.temperature, 303.15, 1e-12);
+  EXPECT_EQ(c.grid.n[0], 92);  // (40 + 6) um / 0.5 um
+  EXPECT_EQ(c.grid.n[1], 40);
+  EXPECT_NEAR(c.cell.control.i_app, 5.0, 1e-12);
+  EXPECT_NEAR(c.time.end, 1200.0, 1e-9);
+  EXPECT_NE(c.cell.electrolyte_file.find("inputs/materials/nzsp.yaml"), std::string::npos);
+}
+
+TEST(ConfigCell, EveryShippedMaterialLoads) {
+  for (const char* pair : {"Na|NZSP", "Na|beta_alumina", "Na|Na3PS4", "Li|LLZO", "Li|Li6PS5Cl"}) {
+    const std::string p(pair);
+    const std::string metal = p.substr(0, p.find('|')), el = p.substr(p.find('|') + 1);
+    std::string text = replace(kCell, "metal: Na", "metal: " + metal);
+    text = replace(text, "electrolyte: NZSP", "electrolyte: " + el);
+    const RunConfig c = parse_config(text, "case.yaml");
+    EXPECT_GT(exchange_current(c.cell.spec), 0.0) << pair;
+    EXPECT_GT(c.cell.spec.electrolyte.sigma_ion.at(300.0), 0.0) << pair;
+  }
+}
+
+TEST(ConfigCell, ImpossibleCellsAreRefused) {
+  EXPECT_NE(error_of(replace(kCell, "electrolyte: NZSP", "electrolyte: unobtainium"))
+                .find("case.yaml:4:16: cell.electrolyte: no material file for 'unobtainium'"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(replace(kCell, "metal: Na", "metal: Li")).find("no interface with Li is listed"),
+      std::string::npos);
+  EXPECT_NE(error_of(replace(kCell, "anode_thickness: 6 um", "anode_thickness: 3 um"))
+                .find("cell.anode_thickness: must be at least 3 interface widths"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kCell, "dx: 0.5 um", "dx: 1.5 um"))
+                .find("grid.dx: the interface width must span"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kCell, "0.5 mA/cm^2", "0.5 mA/cm2"))
+                .find("control.current_density: '0.5 mA/cm2' has no known unit"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kCell, "temperature: 30 degC", "temperature: -300 degC"))
+                .find("cell.temperature: must be positive"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kCell, "fields: [xi, phi_l", "fields: [xi, phi_x"))
+                .find("'phi_x' is not a field"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace dnd

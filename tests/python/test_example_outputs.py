@@ -81,4 +81,31 @@ for script, png in [("plot_scalars.py", "scalars.png"), ("plot_field.py", "xi.pn
     assert head[:8] == b"\x89PNG\r\n\x1a\n", path
     w, h = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
     assert w >= 400 and h >= 300, (w, h)
-print("1 passed, 0 failed")
+
+# The electrodeposition example (scripts/run-example's default), shortened: every field is in
+# the XDMF, the voltage has the sign and size of Ohm + Butler-Volmer, and the plots are made.
+with open(os.path.join(a.source, "inputs/examples/nzsp_2d.yaml")) as f:
+    text = f.read()
+text = text.replace("duration: 20 s", "duration: 1 s").replace("every: 10 s", "every: 0.5 s")
+text = text.replace("width: 20 um", "width: 6 um").replace("center: [5 um, 10 um], radius: 3 um", "center: [5 um, 3 um], radius: 1.5 um")
+text = text.replace("dir: results/nzsp_2d", "dir: " + os.path.join(a.work, "cell"))
+case = os.path.join(a.work, "nzsp.yaml")  # materials resolve to the source tree's inputs/
+with open(case, "w") as f:
+    f.write(text)
+run = subprocess.run([a.dendrite, "run", case, "--quiet"], capture_output=True, text=True)
+assert run.returncode == 0, run.stderr
+out = os.path.join(a.work, "cell")
+g = ET.parse(os.path.join(out, "cell.xmf")).getroot().find("Domain/Grid").findall("Grid")[-1]
+names = {att.get("Name") for att in g.findall("Attribute")}
+assert names == {"xi", "phi_l", "phi_s", "current"}, names
+table = np.genfromtxt(os.path.join(out, "scalars.csv"), delimiter=",", names=True)
+v = table["v_cell_V"][-1]
+assert v < 0, "positive current plates at x = 0, so V_cell < 0"
+assert np.allclose(table["i_ionic_A_m2"] + table["i_electronic_A_m2"], 5.0, rtol=1e-4)
+for script, extra, png in [("plot_scalars.py", [], "scalars.png"), ("plot_field.py", ["--field", "current"], "current.png")]:
+    r = subprocess.run([sys.executable, os.path.join(a.source, "postprocess", script), out] + extra,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open(os.path.join(out, png), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+print("2 passed, 0 failed")

@@ -72,6 +72,9 @@ class Electrodeposition {
   void set_v_cell(double v) { v_cell_ = v; }
   CellCurrents currents() const { return currents_; }
   double plated_charge() const { return plated_charge_; }  ///< C/m^2 of integrated ionic current
+  /// Linearisation point of the counter electrode (restart state).
+  double counter_overpotential() const { return counter_eta_; }
+  void set_counter_overpotential(double e) { counter_eta_ = e; }
   void set_plated_charge(double q) { plated_charge_ = q; }
   /// Metal volume per unit cross-section (m): the mean anode thickness.
   double metal_thickness() const;
