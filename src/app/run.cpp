@@ -10,6 +10,7 @@
 #include "dendrite/app/progress.hpp"
 #include "dendrite/app/simulation.hpp"
 #include "dendrite/io/checkpoint.hpp"
+#include "dendrite/io/insitu.hpp"
 #include "dendrite/io/output.hpp"
 #include "dendrite/io/units.hpp"
 
@@ -83,11 +84,29 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     for (double v : sim->scalars()) row.push_back(v);
     table.add(std::move(row));
   };
-  auto write_fields = [&]() {
-    const auto fields = sim->fields(cfg.output.fields);
-    std::vector<NamedField> named;
-    for (const auto& [name, values] : fields) named.push_back({name, &values});
-    writer.write(step, t, named);
+  std::unique_ptr<InsituAdaptor> insitu;
+  if (!cfg.insitu.scripts.empty()) {
+    insitu = make_catalyst_adaptor(cfg.grid, cfg.insitu.scripts, dir + "/insitu");
+    if (!opt.quiet) log << "in situ: " << insitu->describe() << "\n";
+  }
+  // One host staging copy per step feeds both the HDF5 output and the in-situ pipelines.
+  auto stage = [&](bool to_disk, bool to_insitu) {
+    const auto fields = sim->fields(to_insitu ? sim->field_names() : cfg.output.fields);
+    std::vector<NamedField> all, chosen;
+    for (const auto& [name, values] : fields) {
+      all.push_back({name, &values});
+      for (const auto& want : cfg.output.fields)
+        if (want == name) chosen.push_back({name, &values});
+    }
+    if (to_disk) writer.write(step, t, chosen);
+    if (to_insitu) insitu->execute(step, t, all);
+  };
+  auto write_fields = [&]() { stage(true, false); };
+  double next_insitu = 0.0;
+  auto insitu_due = [&]() {
+    if (!insitu) return false;
+    if (cfg.insitu.every > 0) return t >= next_insitu - 1e-9 * dt;
+    return step % cfg.insitu.every_steps == 0;
   };
   auto checkpoint = [&](double wall_now) {
     Checkpoint c;
@@ -112,9 +131,12 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   const double eps = 1e-9 * dt;
   if (restart.empty()) {
     record_scalars();
-    write_fields();
+    stage(true, insitu_due());
     next_output = cfg.output.every > 0 ? cfg.output.every : cfg.time.end;
   }
+  if (insitu && cfg.insitu.every > 0)
+    next_insitu = cfg.insitu.every *
+                  (std::floor(t / cfg.insitu.every + 1e-9) + (restart.empty() ? 1.0 : 0.0));
 
   Progress progress(t, cfg.time.end, cfg.progress_every, opt.quiet, log);
   double last_ckpt_wall = 0.0;
@@ -133,8 +155,11 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     ++steps_this_run;
     const bool output_due = t >= next_output - eps;
     if (step % cfg.output.scalars_every == 0 || output_due) record_scalars();
+    const bool to_insitu = insitu_due();
+    if (to_insitu && cfg.insitu.every > 0)
+      next_insitu = cfg.insitu.every * (std::round(t / cfg.insitu.every) + 1.0);
+    if (output_due || to_insitu) stage(output_due, to_insitu);
     if (output_due) {
-      write_fields();
       table.write_csv(table_path);
       // Multiples of `every`, not a running sum, so output times do not drift.
       next_output = cfg.output.every > 0

@@ -45,6 +45,7 @@ class AllenCahnSimulation : public Simulation {
   std::vector<double> scalars() override {
     return {model_.integral(), model_.free_energy(), model_.min_value(), model_.max_value()};
   }
+  std::vector<std::string> field_names() const override { return {"xi"}; }
   std::vector<std::pair<std::string, std::vector<real>>> fields(
       const std::vector<std::string>&) override {
     return {{"xi", model_.xi().download_interior()}};
@@ -118,6 +119,9 @@ class ElectrodepositionSimulation : public Simulation {
             e.deepest,
             double(last_.newton_iterations),
             double(last_.linear_iterations)};
+  }
+  std::vector<std::string> field_names() const override {
+    return {"xi", "phi_l", "phi_s", "current"};
   }
   std::vector<std::pair<std::string, std::vector<real>>> fields(
       const std::vector<std::string>& names) override {

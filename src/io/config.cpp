@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "dendrite/core/memory.hpp"
+#include "dendrite/io/insitu.hpp"
 #include "dendrite/io/units.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 
@@ -528,6 +529,33 @@ void read_cell_grid(const Entry& g, const Entry& cell_entry, RunConfig& cfg) {
   cfg.allen_cahn = cell_params(c).capillary;
 }
 
+/// A file named in a case: against the case's folder, then inputs/.
+std::string find_input_file(const Entry& e, const std::string& case_dir) {
+  namespace fs = std::filesystem;
+  const std::string v = e.str();
+  for (const fs::path& p : {fs::path(case_dir) / v, fs::path(inputs_dir()) / v})
+    if (fs::exists(p)) return p.string();
+  e.fail("no such file: '" + v + "' (looked beside the case and in " + inputs_dir() + ")");
+}
+
+void read_insitu(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
+  e.allow_only({"scripts", "every", "every_steps"});
+  if (!catalyst_built_in())
+    e.fail(
+        "in-situ visualisation needs ParaView Catalyst, which this build does not include; "
+        "configure with -DDENDRITE_WITH_CATALYST=ON (Debian paraview-dev, python3-paraview)");
+  const Entry list = e.at("scripts");
+  if (!list.node.IsSequence() || list.node.size() == 0)
+    list.fail("expected a list of pipeline scripts");
+  for (std::size_t i = 0; i < list.node.size(); ++i)
+    cfg.insitu.scripts.push_back(find_input_file(list.item(i), case_dir));
+  if (e.has("every")) cfg.insitu.every = positive(e.at("every"), Kind::time);
+  if (e.has("every_steps")) {
+    cfg.insitu.every_steps = e.at("every_steps").integer();
+    if (cfg.insitu.every_steps < 1) e.at("every_steps").fail("must be at least 1");
+  }
+}
+
 void check_memory(const Entry& grid_entry, const RunConfig& cfg) {
   const std::size_t need = estimated_bytes(cfg);
   const std::size_t have = memory::available_bytes();
@@ -575,7 +603,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   const Entry top{root, "", &name};
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
   top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
-                  "initial", "time", "output", "checkpoint", "progress_every"});
+                  "initial", "time", "output", "checkpoint", "insitu", "progress_every"});
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
@@ -611,6 +639,10 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
     read_time(Entry{YAML::Node(YAML::NodeType::Map), "time", &name}, cfg);
   read_output(top.at("output"), cfg);
   if (top.has("checkpoint")) read_checkpoint(top.at("checkpoint"), cfg);
+  if (top.has("insitu")) {
+    const std::string dir = std::filesystem::path(name).parent_path().string();
+    read_insitu(top.at("insitu"), dir.empty() ? "." : dir, cfg);
+  }
   if (top.has("progress_every"))
     cfg.progress_every = positive(top.at("progress_every"), Kind::time);
   check_memory(top.at("grid"), cfg);

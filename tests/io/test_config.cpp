@@ -208,3 +208,25 @@ TEST(ConfigCell, ImpossibleCellsAreRefused) {
 
 }  // namespace
 }  // namespace dnd
+
+#include "dendrite/io/insitu.hpp"
+
+namespace dnd {
+namespace {
+
+TEST(ConfigInsitu, MissingScriptOrMissingCatalystIsRefused) {
+  const std::string with_script =
+      kValid + "insitu: {scripts: [catalyst/extracts.py, catalyst/nope.py], every: 1 s}\n";
+  const std::string e = error_of(with_script);
+  if (catalyst_built_in()) {
+    EXPECT_NE(e.find("case.yaml:19:42: insitu.scripts[1]: no such file: 'catalyst/nope.py'"),
+              std::string::npos)
+        << e;
+  } else {
+    EXPECT_NE(e.find("insitu: in-situ visualisation needs ParaView Catalyst"), std::string::npos)
+        << e;
+  }
+}
+
+}  // namespace
+}  // namespace dnd

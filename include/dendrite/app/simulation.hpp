@@ -22,6 +22,8 @@ class Simulation {
   /// Names (with units) and values of the model's scalars for the time-series table.
   virtual std::vector<std::string> columns() const = 0;
   virtual std::vector<double> scalars() = 0;
+  /// Every field the model can hand out (what in-situ pipelines receive).
+  virtual std::vector<std::string> field_names() const = 0;
   /// The requested output fields, interior cells packed x fastest.
   virtual std::vector<std::pair<std::string, std::vector<real>>> fields(
       const std::vector<std::string>& names) = 0;

@@ -53,6 +53,13 @@ struct OutputConfig {
   int scalars_every = 10;  ///< steps between rows of the scalar table
 };
 
+/// In-situ pipelines (ParaView Catalyst): script paths resolved when read.
+struct InsituConfig {
+  std::vector<std::string> scripts;
+  double every = 0.0;  ///< simulated time between calls (0: use every_steps)
+  std::int64_t every_steps = 1;
+};
+
 struct CheckpointConfig {
   double every_wall = 600.0;     ///< wall seconds between checkpoints (0: off)
   std::int64_t every_steps = 0;  ///< steps between checkpoints (0: off)
@@ -77,6 +84,7 @@ struct RunConfig {
   TimeConfig time;
   OutputConfig output;
   CheckpointConfig checkpoint;
+  InsituConfig insitu;
   double progress_every = 2.0;  ///< wall seconds between progress lines
 };
 
