@@ -9,16 +9,10 @@ namespace dnd {
 
 namespace {
 
-allen_cahn::InvDx2 inv_dx2_of(const Grid& g) {
-  double v[3];
-  for (int d = 0; d < 3; ++d) v[d] = d < g.dim ? 1.0 / (g.dx[d] * g.dx[d]) : 0.0;
-  return {v[0], v[1], v[2]};
-}
-
 template <bool ThreeD, bool HasSource>
 void euler_update(const Grid& g, const allen_cahn::Params& p, double dt, const View<real>& xi,
                   const View<real>& out, const View<real>& src) {
-  const allen_cahn::InvDx2 inv = inv_dx2_of(g);
+  const allen_cahn::InvDx2 inv = allen_cahn::inv_dx2_of(g);
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         // Captured outside the if constexpr: nvcc refuses a first capture inside one.
@@ -49,7 +43,7 @@ void euler_dispatch(const Grid& g, const allen_cahn::Params& p, double dt, const
 template <bool ThreeD>
 void rate_field(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
                 const View<real>& out) {
-  const allen_cahn::InvDx2 inv = inv_dx2_of(g);
+  const allen_cahn::InvDx2 inv = allen_cahn::inv_dx2_of(g);
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         out(i, j, k) = real(allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv));
@@ -60,7 +54,7 @@ void rate_field(const Grid& g, const allen_cahn::Params& p, const View<real>& xi
 /// face, and the last cell of a non-periodic axis also takes the high boundary face.
 double energy_sum(const Grid& g, const BoundarySet& bcs, const allen_cahn::Params& p,
                   const View<real>& xi) {
-  const allen_cahn::InvDx2 inv = inv_dx2_of(g);
+  const allen_cahn::InvDx2 inv = allen_cahn::inv_dx2_of(g);
   const double vol = g.cell_volume();
   const int n[3] = {g.n[0], g.n[1], g.n[2]};
   const int dim = g.dim;

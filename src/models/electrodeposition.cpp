@@ -16,17 +16,11 @@ namespace dnd {
 
 namespace {
 
-allen_cahn::InvDx2 inv_dx2(const Grid& g) {
-  double v[3];
-  for (int d = 0; d < 3; ++d) v[d] = d < g.dim ? 1.0 / (g.dx[d] * g.dx[d]) : 0.0;
-  return {v[0], v[1], v[2]};
-}
-
 /// Capillary part of eq. (20) (needs filled xi ghosts).
 template <bool ThreeD>
 void capillary_rate(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
                     const View<double>& out) {
-  const allen_cahn::InvDx2 inv = inv_dx2(g);
+  const allen_cahn::InvDx2 inv = allen_cahn::inv_dx2_of(g);
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         out(i, j, k) = allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv);

@@ -30,6 +30,13 @@ struct InvDx2 {
   double x, y, z;
 };
 
+/// 1/dx^2 of the grid's active axes (zero along z in 2D).
+inline InvDx2 inv_dx2_of(const Grid& g) {
+  double v[3];
+  for (int d = 0; d < 3; ++d) v[d] = d < g.dim ? 1.0 / (g.dx[d] * g.dx[d]) : 0.0;
+  return {v[0], v[1], v[2]};
+}
+
 /// Second-order 5/7-point Laplacian. The dimension is a template parameter so the inner
 /// loop carries no branch and vectorises.
 template <bool ThreeD, class T>
