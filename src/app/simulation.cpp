@@ -71,10 +71,16 @@ class AllenCahnSimulation : public Simulation {
   AllenCahn model_;
 };
 
+ElectrodepositionParams with_noise(ElectrodepositionParams p, const RunConfig& cfg) {
+  p.noise_amplitude = cfg.cell.noise_amplitude;
+  p.noise_seed = cfg.cell.noise_seed;
+  return p;
+}
+
 class ElectrodepositionSimulation : public Simulation {
  public:
   explicit ElectrodepositionSimulation(const RunConfig& cfg)
-      : cfg_(cfg), params_(cell_params(cfg.cell.spec)), model_(cfg.grid, params_) {
+      : cfg_(cfg), params_(with_noise(cell_params(cfg.cell.spec), cfg)), model_(cfg.grid, params_) {
     model_.xi().upload_interior(initial_order_parameter(cfg));
     model_.solve_potentials(cfg.cell.control);  // so the t = 0 output has its potentials
   }
@@ -141,6 +147,7 @@ class ElectrodepositionSimulation : public Simulation {
     c.controller["v_cell"] = model_.v_cell();
     c.controller["plated_charge"] = model_.plated_charge();
     c.controller["counter_eta"] = model_.counter_overpotential();
+    c.rng_counter = model_.steps_taken();
   }
   void load(const Checkpoint& c) override {
     model_.xi().upload_interior(c.fields.at("xi"));
@@ -149,6 +156,7 @@ class ElectrodepositionSimulation : public Simulation {
     model_.set_v_cell(c.controller.at("v_cell"));
     model_.set_plated_charge(c.controller.at("plated_charge"));
     model_.set_counter_overpotential(c.controller.at("counter_eta"));
+    model_.set_steps_taken(c.rng_counter);
   }
   std::string progress() override {
     char buf[96];

@@ -211,7 +211,8 @@ void read_boundary(const Entry& b, RunConfig& cfg) {
 }
 
 void read_allen_cahn(const Entry& e, RunConfig& cfg) {
-  e.allow_only({"mobility", "kappa", "barrier", "interface_energy", "interface_width"});
+  e.allow_only(
+      {"mobility", "kappa", "barrier", "interface_energy", "interface_width", "anisotropy"});
   allen_cahn::Params& p = cfg.allen_cahn;
   p.mobility = positive(e.at("mobility"), Kind::mobility);
   const bool direct = e.has("kappa") || e.has("barrier");
@@ -227,6 +228,12 @@ void read_allen_cahn(const Entry& e, RunConfig& cfg) {
     const double w = positive(e.at("interface_width"), Kind::length);
     p.kappa = 3.0 * gamma * w;
     p.barrier = 6.0 * gamma / w;
+  }
+  if (e.has("anisotropy")) {
+    const Entry a = e.at("anisotropy");
+    p.anisotropy = a.number();
+    if (!(std::abs(p.anisotropy) < 1.0 / 15.0))
+      a.fail("|anisotropy| must stay below 1/15 (0.0667)");
   }
 }
 
@@ -503,13 +510,28 @@ void read_control(const Entry& e, RunConfig& cfg) {
 }
 
 void read_phase_field(const Entry& e, RunConfig& cfg) {
-  e.allow_only({"interface_width", "interface_energy", "mobility", "sigma_floor"});
+  e.allow_only(
+      {"interface_width", "interface_energy", "mobility", "sigma_floor", "anisotropy", "noise"});
   CellSpec& c = cfg.cell.spec;
   c.interface_width = positive(e.at("interface_width"), Kind::length);
   if (e.has("interface_energy"))
     c.interface_energy = positive(e.at("interface_energy"), Kind::energy_per_area);
   if (e.has("mobility")) c.mobility = positive(e.at("mobility"), Kind::mobility);
   if (e.has("sigma_floor")) c.sigma_floor = positive(e.at("sigma_floor"), Kind::conductivity);
+  if (e.has("anisotropy")) {
+    const Entry a = e.at("anisotropy");
+    c.anisotropy = a.number();
+    // Beyond 1/15 the four-fold stiffness kappa + kappa'' turns negative (missing orientations).
+    if (!(std::abs(c.anisotropy) < 1.0 / 15.0))
+      a.fail("|anisotropy| must stay below 1/15 (0.0667)");
+  }
+  if (e.has("noise")) {
+    const Entry n = e.at("noise");
+    n.allow_only({"amplitude", "seed"});
+    cfg.cell.noise_amplitude = n.at("amplitude").quantity(Kind::rate);
+    if (cfg.cell.noise_amplitude < 0) n.at("amplitude").fail("must not be negative");
+    if (n.has("seed")) cfg.cell.noise_seed = std::uint64_t(n.at("seed").integer());
+  }
 }
 
 void read_cell_grid(const Entry& g, const Entry& cell_entry, RunConfig& cfg) {

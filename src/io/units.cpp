@@ -34,6 +34,8 @@ const std::vector<Unit>& table(Kind kind) {
   static const std::vector<Unit> activation{{"eV", 1, 0}, {"kJ/mol", 1.0 / 96.48533212, 0}};
   static const std::vector<Unit> molar_mass{{"kg/mol", 1, 0}, {"g/mol", 1e-3, 0}};
   static const std::vector<Unit> density{{"kg/m^3", 1, 0}, {"g/cm^3", 1e3, 0}};
+  static const std::vector<Unit> rate{
+      {"1/s", 1, 0}, {"1/min", 1.0 / 60, 0}, {"1/h", 1.0 / 3600, 0}};
   static const std::vector<Unit> pressure{
       {"Pa", 1, 0}, {"kPa", 1e3, 0}, {"MPa", 1e6, 0}, {"GPa", 1e9, 0}};
   switch (kind) {
@@ -67,6 +69,8 @@ const std::vector<Unit>& table(Kind kind) {
       return density;
     case Kind::pressure:
       return pressure;
+    case Kind::rate:
+      return rate;
     case Kind::dimensionless:
       return none;
   }

@@ -29,7 +29,7 @@ Grid cell_grid(const CellSpec& c) {
 ElectrodepositionParams cell_params(const CellSpec& c) {
   ElectrodepositionParams p;
   const double w = c.interface_width, gamma = c.interface_energy;
-  p.capillary = {c.mobility, 3.0 * gamma * w, 6.0 * gamma / w};
+  p.capillary = {c.mobility, 3.0 * gamma * w, 6.0 * gamma / w, c.anisotropy};
   const double n = c.metal.valence, t = c.temperature;
   p.kinetics.alpha = c.alpha;
   p.kinetics.f = n * echem::kFaraday / (echem::kGas * t);

@@ -10,20 +10,30 @@
 #include <string>
 
 #include "dendrite/core/parallel.hpp"
+#include "dendrite/core/random_K.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 
 namespace dnd {
 
 namespace {
 
-/// Capillary part of eq. (20) (needs filled xi ghosts).
-template <bool ThreeD>
+/// Capillary part of eq. (20) (needs filled xi ghosts; eq. 6 when anisotropic) plus the
+/// optional Langevin term  a h'(xi) u,  u uniform in (-1, 1) from the counter-based
+/// generator keyed by (seed, step, cell): the same draws on every backend and after a restart.
+template <bool ThreeD, bool Aniso>
 void capillary_rate(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
-                    const View<double>& out) {
+                    const View<double>& out, double noise, std::uint64_t seed, std::uint64_t step) {
   const allen_cahn::InvDx2 inv = allen_cahn::inv_dx2_of(g);
+  const std::int64_t nx = g.n[0], ny = g.n[1];
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
-        out(i, j, k) = allen_cahn::rate<ThreeD>(xi, i, j, k, p, inv);
+        double r = allen_cahn::rate<ThreeD, real, Aniso>(xi, i, j, k, p, inv);
+        if (noise != 0.0) {
+          const std::uint64_t cell = std::uint64_t(i + nx * (j + ny * k));
+          r += noise * echem::interp_hprime(double(xi(i, j, k))) *
+               rng::uniform_symmetric(seed, step, cell);
+        }
+        out(i, j, k) = r;
       });
 }
 
@@ -283,10 +293,16 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
   const Grid& g = grid_;
   halo_.fill(xi_, xi_bcs_);
   conductivities(g, p_.sigma, xi_.view(), sig_l_.view(), sig_s_.view());
+  const double a = p_.noise_amplitude;
+  const bool aniso = p_.capillary.anisotropy != 0.0;
+  const View<real> xv = xi_.view();
+  const View<double> cv = rate_cap_.view();
   if (g.dim == 3)
-    capillary_rate<true>(g, p_.capillary, xi_.view(), rate_cap_.view());
+    aniso ? capillary_rate<true, true>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_)
+          : capillary_rate<true, false>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_);
   else
-    capillary_rate<false>(g, p_.capillary, xi_.view(), rate_cap_.view());
+    aniso ? capillary_rate<false, true>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_)
+          : capillary_rate<false, false>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_);
 
   if (control.mode == ControlMode::potentiostatic) {
     v_cell_ = control.v_cell;
@@ -337,6 +353,7 @@ PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   advance(grid_, dt, xi_.view(), rate_.view(), next_.view());
   xi_.swap(next_);
   plated_charge_ += dt * currents_.ionic;
+  ++step_;
   return rep;
 }
 

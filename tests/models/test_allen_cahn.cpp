@@ -219,3 +219,80 @@ TEST(AllenCahnStability, LimitOfEquation3IsSharp) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+/// Width of a relaxed planar front from w = 2 integral xi (1 - xi) dx (exact for the tanh
+/// profile).
+double relaxed_front_width(double delta) {
+  const int n = 160;
+  const Grid g = make_grid(2, {n, 4, 1}, 0.125);
+  const allen_cahn::Params p{1.0, 1.0, 2.0, delta};  // w0 = sqrt(2 kappa / W) = 1 = 8 dx
+  BoundarySet bcs = BoundarySet::all(BoundaryCondition::periodic());
+  bcs.side[0][0] = BoundaryCondition::neumann();
+  bcs.side[0][1] = BoundaryCondition::neumann();
+  AllenCahn m(g, bcs, p);
+  test::fill(m.xi(), [&](const double* x) { return 0.5 * (1 - std::tanh((x[0] - 10.0) / 0.7)); });
+  const double dt = 0.4 * AllenCahn::stable_dt(g, p);
+  for (int s = 0; s < 4000; ++s) m.step(dt);
+  const auto xi = m.xi().download_interior();
+  double integral = 0;
+  for (int i = 0; i < n; ++i) integral += double(xi[i]) * (1 - double(xi[i])) * g.dx[0];
+  return 2 * integral;
+}
+
+TEST(AllenCahnAnisotropy, PlanarFrontWidthFollowsKappaOfItsNormal) {
+  // A front normal to x has n = (1, 0): kappa(n) = kappa0 (1 + delta), eq. (5), so its
+  // equilibrium width is w0 sqrt(1 + delta).
+  const double w0 = relaxed_front_width(0.0);
+  EXPECT_NEAR(w0, 1.0, 0.002);
+  for (double delta : {0.05, -0.05}) {
+    const double w = relaxed_front_width(delta);
+    std::printf("  delta = %+.2f: width %.5f, expected %.5f\n", delta, w,
+                w0 * std::sqrt(1 + delta));
+    EXPECT_NEAR(w / (w0 * std::sqrt(1 + delta)), 1.0, 0.002);
+  }
+}
+
+TEST(AllenCahnAnisotropy, FourFoldSymmetryAndEnergyDecay) {
+  const int n = 64;
+  const Grid g = make_grid(2, {n, n, 1}, 1.0);
+  const allen_cahn::Params p{1.0, 1.0, 0.5, 0.05};
+  AllenCahn m(g, BoundarySet::all(BoundaryCondition::periodic()), p);
+  test::fill(m.xi(), [&](const double* x) {
+    const double r = std::hypot(x[0] - n / 2.0, x[1] - n / 2.0);
+    return 0.5 * (1 - std::tanh((r - 20.0) / 2.0));
+  });
+  const double dt = 0.4 * AllenCahn::stable_dt(g, p);
+  double e = m.free_energy();
+  for (int s = 0; s < 600; ++s) {
+    m.step(dt);
+    const double en = m.free_energy();
+    ASSERT_LE(en, e * (1 + 1e-12)) << "step " << s;
+    e = en;
+  }
+  const auto xi = m.xi().download_interior();
+  double asym = 0, change = 0;
+  AllenCahn iso(g, BoundarySet::all(BoundaryCondition::periodic()), {1.0, 1.0, 0.5, 0.0});
+  test::fill(iso.xi(), [&](const double* x) {
+    const double r = std::hypot(x[0] - n / 2.0, x[1] - n / 2.0);
+    return 0.5 * (1 - std::tanh((r - 20.0) / 2.0));
+  });
+  for (int s = 0; s < 600; ++s) iso.step(dt);
+  const auto xiso = iso.xi().download_interior();
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) {
+      // The grid centre is at n/2, between cells n/2-1 and n/2: mirror is n-1-i.
+      asym = std::max(asym, std::abs(double(xi[i + n * j]) - double(xi[j + n * i])));
+      asym = std::max(asym, std::abs(double(xi[i + n * j]) - double(xi[(n - 1 - i) + n * j])));
+      change = std::max(change, std::abs(double(xi[i + n * j]) - double(xiso[i + n * j])));
+    }
+  std::printf("  four-fold: max asymmetry %.2e, max difference from isotropic %.3f\n", asym,
+              change);
+  EXPECT_LT(asym, 1e-10);
+  EXPECT_GT(change, 1e-3);  // the anisotropy acts
+}
+
+}  // namespace
+}  // namespace dnd

@@ -149,3 +149,31 @@ TEST(ElectrodepositionSigns, PhiLRisesFromAnodeToCounterElectrode) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+TEST(ElectrodepositionNoise, ReproducibleByCounterAndChargeStillConserved) {
+  CellSpec c = na_nzsp(10.0);
+  const Grid g = cell_grid(c);
+  auto run = [&](std::uint64_t seed, double amplitude) {
+    ElectrodepositionParams p = cell_params(c);
+    p.noise_amplitude = amplitude;
+    p.noise_seed = seed;
+    Electrodeposition m(g, p);
+    m.xi().upload_interior(flat_anode(c, g));
+    const double front0 = m.metal_thickness();
+    const double dt = 0.5 * Electrodeposition::stable_dt(g, p);
+    for (int s = 0; s < 200; ++s) m.step(dt, {ControlMode::galvanostatic, 0.0, 100.0});
+    const double plated = (m.metal_thickness() - front0) * c.metal.site_density() * echem::kFaraday;
+    EXPECT_NEAR(plated / m.plated_charge(), 1.0, 0.005) << "Faraday with noise, seed " << seed;
+    return m.xi().download_interior();
+  };
+  const auto a = run(11, 0.5), b = run(11, 0.5), other = run(12, 0.5), quiet = run(11, 0.0);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, other);
+  EXPECT_NE(a, quiet);
+}
+
+}  // namespace
+}  // namespace dnd

@@ -70,6 +70,8 @@ struct CellConfig {
   CellSpec spec;
   CellControl control;
   std::string metal_file, electrolyte_file;  ///< where the materials came from
+  double noise_amplitude = 0.0;              ///< 1/s
+  std::uint64_t noise_seed = 1;
 };
 
 struct RunConfig {

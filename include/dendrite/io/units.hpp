@@ -25,6 +25,7 @@ enum class Kind {
   molar_mass,            ///< kg/mol
   density,               ///< kg/m^3
   pressure,              ///< Pa
+  rate,                  ///< 1/s
 };
 
 /// Thrown with a message that says what was wrong and which units are accepted.

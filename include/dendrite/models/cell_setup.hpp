@@ -52,6 +52,7 @@ struct CellSpec {
   double interface_energy = 0.3;  ///< gamma, J/m^2
   double mobility = 2.5e-6;       ///< L_sigma, m^3/(J s)
   double alpha = 0.5;
+  double anisotropy = 0.0;    ///< delta of kappa(n), eq. (5): cubic in 3D, four-fold in 2D
   double sigma_floor = 1e-4;  ///< ionic conductivity inside the metal, S/m
   bool counter_butler_volmer = true;
   bool lateral_periodic = true;

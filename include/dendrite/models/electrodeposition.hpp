@@ -24,6 +24,8 @@ struct ElectrodepositionParams {
   double i0_counter = 0.0;            ///< A/m^2, exchange current density of the counter electrode
   bool counter_butler_volmer = true;  ///< false: non-polarisable counter electrode (phi_l = 0)
   bool lateral_periodic = true;       ///< false: no-flux lateral sides
+  double noise_amplitude = 0.0;       ///< 1/s, Langevin term a h'(xi) u of eq. (20)
+  std::uint64_t noise_seed = 1;
   int max_newton = 50;
   double newton_tol = 1e-9;    ///< V, largest potential change of a converged iteration
   double max_eta_step = 0.05;  ///< V, Newton steps changing eta by more are damped
@@ -75,6 +77,9 @@ class Electrodeposition {
   /// Linearisation point of the counter electrode (restart state).
   double counter_overpotential() const { return counter_eta_; }
   void set_counter_overpotential(double e) { counter_eta_ = e; }
+  /// Steps taken: the counter of the random draws (restart state).
+  std::uint64_t steps_taken() const { return step_; }
+  void set_steps_taken(std::uint64_t s) { step_ = s; }
   void set_plated_charge(double q) { plated_charge_ = q; }
   /// Metal volume per unit cross-section (m): the mean anode thickness.
   double metal_thickness() const;
@@ -110,6 +115,7 @@ class Electrodeposition {
   double counter_eta_ = 0.0;  ///< linearisation point of the counter electrode (V)
   double plated_charge_ = 0.0;
   double last_max_change_ = 0.0;
+  std::uint64_t step_ = 0;
   CellCurrents currents_{};
 };
 
