@@ -74,6 +74,7 @@ class AllenCahnSimulation : public Simulation {
 ElectrodepositionParams with_noise(ElectrodepositionParams p, const RunConfig& cfg) {
   p.noise_amplitude = cfg.cell.noise_amplitude;
   p.noise_seed = cfg.cell.noise_seed;
+  p.reuse_tol = cfg.cell.reuse_tolerance;
   return p;
 }
 
@@ -109,9 +110,9 @@ class ElectrodepositionSimulation : public Simulation {
   }
   void step(double dt) override { last_ = model_.step(dt, cfg_.cell.control); }
   std::vector<std::string> columns() const override {
-    return {"v_cell_V",           "i_ionic_A_m2",      "i_electronic_A_m2",
-            "plated_charge_C_m2", "metal_thickness_m", "tip_m",
-            "deepest_m",          "newton_iterations", "linear_iterations"};
+    return {
+        "v_cell_V", "i_ionic_A_m2", "i_electronic_A_m2", "plated_charge_C_m2", "metal_thickness_m",
+        "tip_m",    "deepest_m",    "newton_iterations", "linear_iterations",  "potentials_reused"};
   }
   std::vector<double> scalars() override {
     const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
@@ -124,7 +125,8 @@ class ElectrodepositionSimulation : public Simulation {
             e.tip,
             e.deepest,
             double(last_.newton_iterations),
-            double(last_.linear_iterations)};
+            double(last_.linear_iterations),
+            last_.reused ? 1.0 : 0.0};
   }
   std::vector<std::string> field_names() const override {
     return {"xi", "phi_l", "phi_s", "current"};
@@ -148,6 +150,8 @@ class ElectrodepositionSimulation : public Simulation {
     c.controller["plated_charge"] = model_.plated_charge();
     c.controller["counter_eta"] = model_.counter_overpotential();
     c.rng_counter = model_.steps_taken();
+    c.double_fields["solved_rate"] = model_.solved_rate().download_interior();
+    c.controller["steps_since_solve"] = model_.steps_since_solve();
   }
   void load(const Checkpoint& c) override {
     model_.xi().upload_interior(c.fields.at("xi"));
@@ -157,6 +161,8 @@ class ElectrodepositionSimulation : public Simulation {
     model_.set_plated_charge(c.controller.at("plated_charge"));
     model_.set_counter_overpotential(c.controller.at("counter_eta"));
     model_.set_steps_taken(c.rng_counter);
+    model_.solved_rate().upload_interior(c.double_fields.at("solved_rate"));
+    model_.set_steps_since_solve(int(c.controller.at("steps_since_solve")));
   }
   std::string progress() override {
     char buf[96];

@@ -625,7 +625,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   const Entry top{root, "", &name};
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
   top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
-                  "initial", "time", "output", "checkpoint", "insitu", "progress_every"});
+                  "solver", "initial", "time", "output", "checkpoint", "insitu", "progress_every"});
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
@@ -638,7 +638,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   }
   cfg.boundary = BoundarySet::all(BoundaryCondition::periodic());
   if (cfg.model == "allen_cahn") {
-    for (const char* k : {"cell", "control", "phase_field"})
+    for (const char* k : {"cell", "control", "phase_field", "solver"})
       if (top.has(k)) top.at(k).fail("belongs to model: electrodeposition");
     read_grid(top.at("grid"), cfg);
     if (top.has("boundary")) read_boundary(top.at("boundary"), cfg);
@@ -651,6 +651,14 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
     read_control(top.at("control"), cfg);
     read_phase_field(top.at("phase_field"), cfg);
     read_cell_grid(top.at("grid"), top.at("cell"), cfg);
+    if (top.has("solver")) {
+      const Entry sv = top.at("solver");
+      sv.allow_only({"reuse_tolerance"});
+      const Entry r = sv.at("reuse_tolerance");
+      cfg.cell.reuse_tolerance = r.number();
+      if (!(cfg.cell.reuse_tolerance >= 0.0 && cfg.cell.reuse_tolerance < 0.1))
+        r.fail("must lie in [0, 0.1): it bounds the relative change of the charge source");
+    }
   }
   if (top.has("initial")) read_initial(top.at("initial"), cfg);
   if (top.has("time"))

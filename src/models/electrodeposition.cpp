@@ -113,6 +113,15 @@ double final_rate(const Grid& g, const echem::Kinetics& k, const View<real>& xi,
       });
 }
 
+/// max |a - b| / max |b|: how far the charge source moved from the one last solved for.
+double relative_change(const Grid& g, const View<double>& a, const View<double>& b) {
+  const double diff = parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return std::abs(a(i, j, k) - b(i, j, k)); });
+  const double scale = parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return std::abs(b(i, j, k)); });
+  return scale > 0.0 ? diff / scale : (diff > 0.0 ? 1e300 : 0.0);
+}
+
 void advance(const Grid& g, double dt, const View<real>& xi, const View<double>& rate,
              const View<real>& out) {
   parallel_for(
@@ -188,7 +197,8 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
       old_s_(grid),
       halo_(grid),
       sol_l_(grid, bcs_l(), p.solver),
-      sol_s_(grid, bcs_s(0.0), p.solver) {
+      sol_s_(grid, bcs_s(0.0), p.solver),
+      solved_rate_(grid) {
   xi_bcs_.side[0][0] = xi_bcs_.side[0][1] = BoundaryCondition::neumann();
   if (!(p.kinetics.l_eta > 0 && p.kinetics.f > 0 && p.kinetics.nfcs > 0))
     throw std::invalid_argument("electrodeposition: kinetics not set (L_eta, nF/RT, n F c_s)");
@@ -289,7 +299,7 @@ void Electrodeposition::measure_currents() {
   currents_.electronic = -sol_s_.boundary_flux(phi_s_, 0, 1) / area;
 }
 
-PotentialReport Electrodeposition::solve_potentials(const CellControl& control) {
+void Electrodeposition::prepare_state() {
   const Grid& g = grid_;
   halo_.fill(xi_, xi_bcs_);
   conductivities(g, p_.sigma, xi_.view(), sig_l_.view(), sig_s_.view());
@@ -303,7 +313,18 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
   else
     aniso ? capillary_rate<false, true>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_)
           : capillary_rate<false, false>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_);
+}
 
+PotentialReport Electrodeposition::solve_potentials(const CellControl& control) {
+  prepare_state();
+  const PotentialReport rep = solve_prepared(control);
+  solved_rate_.copy_from(rate_);
+  reuse_count_ = 0;
+  return rep;
+}
+
+PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
+  const Grid& g = grid_;
   if (control.mode == ControlMode::potentiostatic) {
     v_cell_ = control.v_cell;
     return newton(v_cell_);
@@ -342,9 +363,22 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
 }
 
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
-  const PotentialReport rep = solve_potentials(control);
-  const double max_rate = final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
-                                     rate_cap_.view(), rate_.view());
+  PotentialReport rep;
+  prepare_state();
+  double max_rate = final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
+                               rate_cap_.view(), rate_.view());
+  const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
+  if (may_reuse && relative_change(grid_, rate_.view(), solved_rate_.view()) <= p_.reuse_tol) {
+    rep.reused = true;
+    rep.converged = true;
+    ++reuse_count_;
+  } else {
+    rep = solve_prepared(control);
+    max_rate = final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
+                          rate_cap_.view(), rate_.view());
+    solved_rate_.copy_from(rate_);
+    reuse_count_ = 0;
+  }
   last_max_change_ = max_rate * dt;
   if (last_max_change_ > 0.2)
     throw std::runtime_error("the order parameter would change by " +

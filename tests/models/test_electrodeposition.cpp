@@ -177,3 +177,35 @@ TEST(ElectrodepositionNoise, ReproducibleByCounterAndChargeStillConserved) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+TEST(ElectrodepositionReuse, PotentialsReusedBehindTheResidualCheckKeepV4AndFaraday) {
+  const CellSpec c = na_nzsp(20.0);
+  const Grid g = cell_grid(c);
+  auto run = [&](double tol, int& solves) {
+    ElectrodepositionParams p = cell_params(c);
+    p.reuse_tol = tol;
+    Electrodeposition m(g, p);
+    m.xi().upload_interior(flat_anode(c, g));
+    const double front0 = m.metal_thickness(), dt = 0.5 * Electrodeposition::stable_dt(g, p);
+    solves = 0;
+    for (int s = 0; s < 1200; ++s)
+      if (!m.step(dt, {ControlMode::galvanostatic, 0.0, 400.0}).reused) ++solves;
+    const double plated = (m.metal_thickness() - front0) * c.metal.site_density() * echem::kFaraday;
+    EXPECT_NEAR(plated / m.plated_charge(), 1.0, 0.005) << "tol " << tol;
+    EXPECT_NEAR(m.currents().total() / 400.0, 1.0, 0.01);
+    return m.v_cell();
+  };
+  int full = 0, reused = 0;
+  const double v_full = run(0.0, full), v_reuse = run(1e-3, reused);
+  std::printf("  solves: %d without reuse, %d with tol 1e-3; V %.6f vs %.6f mV\n", full, reused,
+              v_full * 1e3, v_reuse * 1e3);
+  EXPECT_EQ(full, 1200);
+  EXPECT_LT(reused, full / 2);
+  EXPECT_NEAR(v_reuse / v_full, 1.0, 1e-4);
+}
+
+}  // namespace
+}  // namespace dnd

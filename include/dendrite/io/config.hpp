@@ -72,6 +72,7 @@ struct CellConfig {
   std::string metal_file, electrolyte_file;  ///< where the materials came from
   double noise_amplitude = 0.0;              ///< 1/s
   std::uint64_t noise_seed = 1;
+  double reuse_tolerance = 1e-3;  ///< potentials reused while the source moved less (0: never)
 };
 
 struct RunConfig {

@@ -31,6 +31,11 @@ struct ElectrodepositionParams {
   double max_eta_step = 0.05;  ///< V, Newton steps changing eta by more are damped
   int max_control = 40;
   double control_rtol = 1e-6;  ///< galvanostatic: |I - I_app| <= control_rtol |I_app|
+  /// Reuse the potentials of the last solve while the charge source n F c_s R, evaluated
+  /// with them for the new xi, differs from the solved one by at most reuse_tol (relative,
+  /// max norm): that difference is the residual the old potentials leave. 0: solve every step.
+  double reuse_tol = 0.0;
+  int max_reuse = 200;  ///< steps at most between two solves
   EllipticOptions solver{1e-11, 400, 2, 64};
 };
 
@@ -50,6 +55,7 @@ struct CellCurrents {
 };
 
 struct PotentialReport {
+  bool reused = false;  ///< the previous potentials passed the residual check
   int newton_iterations = 0;
   int control_iterations = 0;
   int linear_iterations = 0;
@@ -77,6 +83,11 @@ class Electrodeposition {
   /// Linearisation point of the counter electrode (restart state).
   double counter_overpotential() const { return counter_eta_; }
   void set_counter_overpotential(double e) { counter_eta_ = e; }
+  /// Source of the last potential solve and steps since (restart state for reuse).
+  Field<double>& solved_rate() { return solved_rate_; }
+  const Field<double>& solved_rate() const { return solved_rate_; }
+  int steps_since_solve() const { return reuse_count_; }
+  void set_steps_since_solve(int n) { reuse_count_ = n; }
   /// Steps taken: the counter of the random draws (restart state).
   std::uint64_t steps_taken() const { return step_; }
   void set_steps_taken(std::uint64_t s) { step_ = s; }
@@ -100,6 +111,8 @@ class Electrodeposition {
 
  private:
   PotentialReport newton(double v_cell);
+  void prepare_state();
+  PotentialReport solve_prepared(const CellControl& control);
   BoundarySet bcs_l() const;
   BoundarySet bcs_s(double v_cell) const;
   void measure_currents();
@@ -116,6 +129,8 @@ class Electrodeposition {
   double plated_charge_ = 0.0;
   double last_max_change_ = 0.0;
   std::uint64_t step_ = 0;
+  Field<double> solved_rate_;
+  int reuse_count_ = -1;  ///< -1: no solve yet
   CellCurrents currents_{};
 };
 
