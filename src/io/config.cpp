@@ -426,14 +426,23 @@ double sourced_value(const Entry& e, Kind kind) {
   return positive(e.at("value"), kind);
 }
 
-MetalProps read_metal(const Entry& ref, const std::string& case_dir, std::string& file) {
+/// Find, parse and kind-check a material named by `ref`; `file` receives its path (errors
+/// inside the material name that file).
+MaterialFile open_material_of_kind(const Entry& ref, const std::string& case_dir,
+                                   const std::string& kind, std::string& file) {
   file = find_material(ref, case_dir);
-  const MaterialFile mf = open_material(ref, file);
+  MaterialFile mf = open_material(ref, file);
+  const Entry m{mf.root, "", &file};
+  if (m.at("kind").str() != kind)
+    m.at("kind").fail("this file describes a " + m.at("kind").str() + ", not a " + kind);
+  return mf;
+}
+
+MetalProps read_metal(const Entry& ref, const std::string& case_dir, std::string& file) {
+  const MaterialFile mf = open_material_of_kind(ref, case_dir, "metal", file);
   const Entry m{mf.root, "", &file};
   m.allow_only({"name", "kind", "molar_mass", "density", "valence", "electronic_conductivity",
                 "shear_modulus", "melting_point"});
-  if (m.at("kind").str() != "metal")
-    m.at("kind").fail("this file describes a " + m.at("kind").str() + ", not a metal");
   MetalProps p;
   p.name = m.at("name").str();
   p.molar_mass = sourced_value(m.at("molar_mass"), Kind::molar_mass);
@@ -446,13 +455,10 @@ MetalProps read_metal(const Entry& ref, const std::string& case_dir, std::string
 
 ElectrolyteProps read_electrolyte(const Entry& ref, const std::string& case_dir,
                                   const std::string& metal, std::string& file) {
-  file = find_material(ref, case_dir);
-  const MaterialFile mf = open_material(ref, file);
+  const MaterialFile mf = open_material_of_kind(ref, case_dir, "electrolyte", file);
   const Entry m{mf.root, "", &file};
   m.allow_only({"name", "kind", "composition", "ionic_conductivity", "electronic_conductivity",
                 "interfaces"});
-  if (m.at("kind").str() != "electrolyte")
-    m.at("kind").fail("this file describes a " + m.at("kind").str() + ", not an electrolyte");
   ElectrolyteProps p;
   p.name = m.at("name").str();
   p.sigma_ion = read_arrhenius(m.at("ionic_conductivity"), Kind::conductivity);
