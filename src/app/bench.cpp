@@ -10,6 +10,7 @@
 #include "dendrite/core/memory.hpp"
 #include "dendrite/core/parallel.hpp"
 #include "dendrite/models/allen_cahn.hpp"
+#include "dendrite/models/cell_setup.hpp"
 #include "dendrite/solver/elliptic.hpp"
 
 namespace dnd {
@@ -104,10 +105,43 @@ void bench_poisson(std::ostream& os, double copy_bw, int dim, int n, const char*
   report(os, name, double(g.cells()), r.iterations, secs, 30.0 * sizeof(double), copy_bw, note);
 }
 
+/// Coupled electrodeposition step (potentials solved every step, no reuse): a 2D
+/// Na | NZSP | Na cell, 0.5 mA/cm^2, dx = 0.25 um.
+void bench_electrodeposition(std::ostream& os, double copy_bw, double scale) {
+  CellSpec c;
+  c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};
+  c.electrolyte.sigma_ion = {0.16, 303.15, 0.28};
+  c.electrolyte.sigma_e = {2.35e-5, 298.15, 0.0};
+  c.electrolyte.conductance_int = {1.0 / 1.5e-4, 303.15, 0.41};
+  c.temperature = 303.15;
+  c.thickness = 59e-6 * scale + 5e-6;
+  c.anode_thickness = 5e-6;
+  c.width = 32e-6 * scale;
+  c.dx = 0.25e-6;
+  c.interface_width = 1e-6;
+  const Grid g = cell_grid(c);
+  const ElectrodepositionParams p = cell_params(c);
+  Electrodeposition m(g, p);
+  m.xi().upload_interior(flat_anode(c, g));
+  const double dt = 0.5 * Electrodeposition::stable_dt(g, p);
+  const CellControl ctl{ControlMode::galvanostatic, 0.0, 5.0};
+  m.step(dt, ctl);  // warm-up (first solve from zero potentials)
+  const int steps = 20;
+  int cg = 0;
+  const auto t0 = clock_type::now();
+  for (int s = 0; s < steps; ++s) cg += m.step(dt, ctl).linear_iterations;
+  const double secs = seconds_since(t0);
+  char note[160];
+  std::snprintf(note, sizeof note, "(coupled step, %.1f CG iterations per step, %.2f ms per step)",
+                double(cg) / steps, 1e3 * secs / steps);
+  report(os, "ed2d coupled step", double(g.cells()), steps, secs, 2.0 * sizeof(real), copy_bw,
+         note);
+}
+
 }  // namespace
 
 std::vector<std::string> bench_cases() {
-  return {"ac2d-peer", "ac3d", "poisson2d", "poisson3d"};
+  return {"ac2d-peer", "ac3d", "poisson2d", "poisson3d", "ed2d"};
 }
 
 int run_bench(const BenchOptions& opt, std::ostream& os) {
@@ -126,6 +160,7 @@ int run_bench(const BenchOptions& opt, std::ostream& os) {
   if (wanted("ac3d")) bench_allen_cahn(os, bw, 3, n3, 20, "ac3d 256^3");
   if (wanted("poisson2d"))
     bench_poisson(os, bw, 2, std::max(32, int(1024 * opt.scale)), "poisson2d 1024^2");
+  if (wanted("ed2d")) bench_electrodeposition(os, bw, std::max(0.25, opt.scale));
   if (wanted("poisson3d"))
     bench_poisson(os, bw, 3, std::max(16, int(128 * opt.scale)), "poisson3d 128^3");
   return 0;

@@ -56,7 +56,8 @@ const char* kBenchHelp =
     "usage: dendrite bench [CASE ...] [--scale S]\n"
     "\n"
     "cases: ac2d-peer (2D 512^2 Allen-Cahn, 1000 steps, the peer-comparable case), ac3d\n"
-    "(256^3), poisson2d (1024^2 variable-coefficient MG-PCG solve), poisson3d (128^3).\n"
+    "(256^3), poisson2d (1024^2 variable-coefficient MG-PCG solve), poisson3d (128^3), ed2d\n"
+    "(a coupled electrodeposition step, 256 x 128 cells, potentials solved every step).\n"
     "--scale S shrinks the large cases (S < 1) for a quick look. Each line reports\n"
     "cell-updates per second and bandwidth as a fraction of a copy measured in the same run.\n";
 

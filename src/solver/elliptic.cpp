@@ -143,7 +143,8 @@ void inverse_full_diagonal(const MgLevel& L, const Field<double>& out) {
   parallel_for(
       L.g.interior(), DND_LAMBDA(int i, int j, int k) {
         double wsum, wx_sum;
-        elliptic::gather(lv, u, i, j, k, wsum, wx_sum);
+        lv.three_d ? elliptic::gather<true>(lv, u, i, j, k, wsum, wx_sum)
+                   : elliptic::gather<false>(lv, u, i, j, k, wsum, wx_sum);
         const double d = lv.diag(i, j, k) + wsum;
         o(i, j, k) = d > 0.0 ? 1.0 / d : 0.0;
       });
@@ -261,8 +262,8 @@ void coarsen_diagonal(const MgLevel& F, const MgLevel& C) {
 }
 
 /// One red-black half sweep of Gauss-Seidel: cells with (i + j + k) % 2 == color.
-void relax_color(MgLevel& L, int color) {
-  L.exchange(L.x);
+template <bool ThreeD>
+void relax_color_dim(MgLevel& L, int color) {
   const elliptic::LevelView lv = L.view();
   const View<double> x = L.x.view(), rhs = L.rhs.view();
   const int nx = L.g.n[0];
@@ -271,27 +272,45 @@ void relax_color(MgLevel& L, int color) {
   parallel_for(
       half, DND_LAMBDA(int ih, int j, int k) {
         const int i = 2 * ih + ((color + j + k) & 1);
-        if (i < nx) x(i, j, k) = elliptic::relax(lv, x, rhs, i, j, k);
+        if (i < nx) x(i, j, k) = elliptic::relax<ThreeD>(lv, x, rhs, i, j, k);
+      });
+}
+
+void relax_color(MgLevel& L, int color) {
+  L.exchange(L.x);
+  L.g.dim == 3 ? relax_color_dim<true>(L, color) : relax_color_dim<false>(L, color);
+}
+
+// The dimension is a template parameter of the level kernels: no branch in the inner loop.
+template <bool ThreeD>
+void residual_dim(const MgLevel& L, const Field<double>& xf, const Field<double>& rhsf,
+                  const Field<double>& out) {
+  const elliptic::LevelView lv = L.view();
+  const View<double> x = xf.view(), rhs = rhsf.view(), r = out.view();
+  parallel_for(
+      L.g.interior(), DND_LAMBDA(int i, int j, int k) {
+        r(i, j, k) = elliptic::residual<ThreeD>(lv, x, rhs, i, j, k);
       });
 }
 
 void residual(MgLevel& L, const Field<double>& xf, const Field<double>& rhsf,
               const Field<double>& out) {
   L.exchange(xf);
-  const elliptic::LevelView lv = L.view();
-  const View<double> x = xf.view(), rhs = rhsf.view(), r = out.view();
-  parallel_for(
-      L.g.interior(),
-      DND_LAMBDA(int i, int j, int k) { r(i, j, k) = elliptic::residual(lv, x, rhs, i, j, k); });
+  L.g.dim == 3 ? residual_dim<true>(L, xf, rhsf, out) : residual_dim<false>(L, xf, rhsf, out);
 }
 
-void apply_operator(MgLevel& L, const Field<double>& xf, const Field<double>& out) {
-  L.exchange(xf);
+template <bool ThreeD>
+void apply_dim(const MgLevel& L, const Field<double>& xf, const Field<double>& out) {
   const elliptic::LevelView lv = L.view();
   const View<double> x = xf.view(), q = out.view();
   parallel_for(
       L.g.interior(),
-      DND_LAMBDA(int i, int j, int k) { q(i, j, k) = elliptic::apply(lv, x, i, j, k); });
+      DND_LAMBDA(int i, int j, int k) { q(i, j, k) = elliptic::apply<ThreeD>(lv, x, i, j, k); });
+}
+
+void apply_operator(MgLevel& L, const Field<double>& xf, const Field<double>& out) {
+  L.exchange(xf);
+  L.g.dim == 3 ? apply_dim<true>(L, xf, out) : apply_dim<false>(L, xf, out);
 }
 
 /// Restriction: sum over the aggregate (transpose of piecewise-constant prolongation).

@@ -21,13 +21,14 @@ struct LevelView {
 };
 
 /// Sum of face weights around a cell and the weighted sum of neighbour values.
+template <bool ThreeD>
 DND_INLINE void gather(const LevelView& L, const View<double>& x, int i, int j, int k, double& wsum,
                        double& wx_sum) {
   const double w0 = L.wx(i, j, k), w1 = L.wx(i + 1, j, k);
   const double w2 = L.wy(i, j, k), w3 = L.wy(i, j + 1, k);
   wsum = w0 + w1 + w2 + w3;
   wx_sum = w0 * x(i - 1, j, k) + w1 * x(i + 1, j, k) + w2 * x(i, j - 1, k) + w3 * x(i, j + 1, k);
-  if (L.three_d) {
+  if constexpr (ThreeD) {
     const double w4 = L.wz(i, j, k), w5 = L.wz(i, j, k + 1);
     wsum += w4 + w5;
     wx_sum += w4 * x(i, j, k - 1) + w5 * x(i, j, k + 1);
@@ -36,27 +37,30 @@ DND_INLINE void gather(const LevelView& L, const View<double>& x, int i, int j, 
 
 /// (A x)_c with differences taken before weighting: across a 1e13 contrast the heavy
 /// faces join cells of nearly equal x, and x_c - x_nb is then exact.
+template <bool ThreeD>
 DND_INLINE double apply(const LevelView& L, const View<double>& x, int i, int j, int k) {
   const double xc = x(i, j, k);
   double ax = L.diag(i, j, k) * xc + L.wx(i, j, k) * (xc - x(i - 1, j, k)) +
               L.wx(i + 1, j, k) * (xc - x(i + 1, j, k)) + L.wy(i, j, k) * (xc - x(i, j - 1, k)) +
               L.wy(i, j + 1, k) * (xc - x(i, j + 1, k));
-  if (L.three_d)
+  if constexpr (ThreeD)
     ax += L.wz(i, j, k) * (xc - x(i, j, k - 1)) + L.wz(i, j, k + 1) * (xc - x(i, j, k + 1));
   return ax;
 }
 
 /// Residual r = rhs - A x.
+template <bool ThreeD>
 DND_INLINE double residual(const LevelView& L, const View<double>& x, const View<double>& rhs,
                            int i, int j, int k) {
-  return rhs(i, j, k) - apply(L, x, i, j, k);
+  return rhs(i, j, k) - apply<ThreeD>(L, x, i, j, k);
 }
 
 /// Gauss-Seidel point update: the cell value that zeroes its own residual.
+template <bool ThreeD>
 DND_INLINE double relax(const LevelView& L, const View<double>& x, const View<double>& rhs, int i,
                         int j, int k) {
   double wsum, wx_sum;
-  gather(L, x, i, j, k, wsum, wx_sum);
+  gather<ThreeD>(L, x, i, j, k, wsum, wx_sum);
   const double den = L.diag(i, j, k) + wsum;
   return den > 0.0 ? (rhs(i, j, k) + wx_sum) / den : x(i, j, k);
 }
