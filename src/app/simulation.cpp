@@ -110,9 +110,17 @@ class ElectrodepositionSimulation : public Simulation {
   }
   void step(double dt) override { last_ = model_.step(dt, cfg_.cell.control); }
   std::vector<std::string> columns() const override {
-    return {
-        "v_cell_V", "i_ionic_A_m2", "i_electronic_A_m2", "plated_charge_C_m2", "metal_thickness_m",
-        "tip_m",    "deepest_m",    "newton_iterations", "linear_iterations",  "potentials_reused"};
+    return {"v_cell_V",
+            "i_ionic_A_m2",
+            "i_electronic_A_m2",
+            "plated_charge_C_m2",
+            "metal_volume",
+            "metal_thickness_m",
+            "tip_m",
+            "deepest_m",
+            "newton_iterations",
+            "linear_iterations",
+            "potentials_reused"};
   }
   std::vector<double> scalars() override {
     const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
@@ -121,6 +129,7 @@ class ElectrodepositionSimulation : public Simulation {
             i.ionic,
             i.electronic,
             model_.plated_charge(),
+            model_.metal_thickness() * model_.cross_section(),  // m^3 (3D), m^2 per depth (2D)
             model_.metal_thickness(),
             e.tip,
             e.deepest,
