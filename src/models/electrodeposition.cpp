@@ -365,17 +365,20 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
   prepare_state();
-  double max_rate = final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
-                               rate_cap_.view(), rate_.view());
+  auto rate_now = [&] {
+    return final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
+                      rate_cap_.view(), rate_.view());
+  };
+  // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
   const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
+  double max_rate = may_reuse ? rate_now() : 0.0;
   if (may_reuse && relative_change(grid_, rate_.view(), solved_rate_.view()) <= p_.reuse_tol) {
     rep.reused = true;
     rep.converged = true;
     ++reuse_count_;
   } else {
     rep = solve_prepared(control);
-    max_rate = final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
-                          rate_cap_.view(), rate_.view());
+    max_rate = rate_now();
     solved_rate_.copy_from(rate_);
     reuse_count_ = 0;
   }
