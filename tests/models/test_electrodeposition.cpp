@@ -209,3 +209,20 @@ TEST(ElectrodepositionReuse, PotentialsReusedBehindTheResidualCheckKeepV4AndFara
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+TEST(ElectrodepositionV4, ThreeDimensionalCellMatchesToo) {
+  CellSpec c = na_nzsp(20.0);
+  c.dim = 3;
+  c.depth = 0.5e-6;
+  const CellRun r = run_galvanostatic(c, 50.0, 0.5, 0.5);
+  const double l = c.anode_thickness + c.thickness - r.front1;
+  const double expected = v4_formula(c, 50.0, l);
+  std::printf("  3D: |V| = %.6f mV, formula %.6f mV\n", -r.v.back() * 1e3, expected * 1e3);
+  EXPECT_NEAR(-r.v.back() / expected, 1.0, 0.01);
+}
+
+}  // namespace
+}  // namespace dnd
