@@ -5,21 +5,13 @@
 #include <cstdio>
 #include <sstream>
 
+#include "dendrite/core/random_K.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 #include "dendrite/models/electrodeposition.hpp"
 
 namespace dnd {
 
 namespace {
-
-/// Counter-based generator: the value depends only on (seed, cell), never on thread order.
-double uniform_hash(std::uint64_t seed, std::uint64_t cell) {
-  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + cell + 0x632BE59BD9B4E019ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return double(z >> 11) * (1.0 / 9007199254740992.0);
-}
 
 std::vector<real> to_real(const std::vector<double>& v) {
   return {v.begin(), v.end()};
@@ -215,7 +207,8 @@ std::vector<real> initial_order_parameter(const RunConfig& cfg) {
           }
         }
         if (cfg.initial.noise_amplitude > 0)
-          v += cfg.initial.noise_amplitude * (2.0 * uniform_hash(cfg.initial.noise_seed, m) - 1.0);
+          v += cfg.initial.noise_amplitude *
+               rng::uniform_symmetric(cfg.initial.noise_seed, 0, std::uint64_t(m));
         xi[m] = real(v);
       }
   return xi;
