@@ -8,6 +8,8 @@
 #include "dendrite/core/random_K.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 #include "dendrite/models/electrodeposition.hpp"
+#include "dendrite/models/liquid.hpp"
+#include "dendrite/models/metal_extent.hpp"
 
 namespace dnd {
 
@@ -179,6 +181,100 @@ class ElectrodepositionSimulation : public Simulation {
   PotentialReport last_{};
 };
 
+LiquidSetup liquid_setup(const RunConfig& cfg) {
+  const LiquidConfig& l = cfg.liquid;
+  LiquidSetup s;
+  s.p = l.params;
+  s.v_left = l.v_left;
+  s.v_right = l.v_right;
+  s.lateral_periodic = l.lateral_periodic;
+  s.noise = l.noise_amplitude;
+  s.noise_dt = l.noise_dt;
+  s.seed = l.noise_seed;
+  return s;
+}
+
+/// The liquid-electrolyte reference mode, in the paper's normalised units.
+class LiquidSimulation : public Simulation {
+ public:
+  explicit LiquidSimulation(const RunConfig& cfg) : cfg_(cfg), model_(cfg.grid, liquid_setup(cfg)) {
+    model_.xi().upload_interior(initial_order_parameter(cfg));
+    model_.solve_potential();  // so the t = 0 output has its potential
+  }
+  std::string describe() const override {
+    const LiquidConfig& l = cfg_.liquid;
+    std::ostringstream os;
+    os.precision(4);
+    os << "model liquid (Hong & Viswanathan 2018 form, normalised units), parameters "
+       << l.parameters_file << "\n  applied potential " << l.v_left << " V | " << l.v_right
+       << " V, noise " << l.noise_amplitude;
+    if (l.noise_dt > 0) os << " (set at dt " << l.noise_dt << ")";
+    os << "\n  " << cfg_.grid.dim << "D grid";
+    for (int d = 0; d < cfg_.grid.dim; ++d) os << (d ? " x " : " ") << cfg_.grid.n[d];
+    os << ", dx " << cfg_.grid.dx[0] << ", dt " << cfg_.time.dt << " ("
+       << cfg_.time.dt / LiquidCell::stable_dt(cfg_.grid, l.params) << " of the stability limit)";
+    return os.str();
+  }
+  void step(double dt) override {
+    last_ = model_.step(dt);
+    inflow_ += last_.cation_flux;
+  }
+  std::vector<std::string> columns() const override {
+    return {"current",        "metal_amount",        "tip",
+            "deepest",        "total_cations",       "cation_inflow",
+            "phi_iterations", "transport_iterations"};
+  }
+  std::vector<double> scalars() override {
+    const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
+    return {model_.current(),
+            model_.metal_amount(),
+            e.tip,
+            e.deepest,
+            model_.total_cations(),
+            inflow_,
+            double(last_.potential_iterations),
+            double(last_.transport_iterations)};
+  }
+  std::vector<std::string> field_names() const override { return model_fields("liquid"); }
+  std::vector<std::pair<std::string, std::vector<real>>> fields(
+      const std::vector<std::string>& names) override {
+    std::vector<std::pair<std::string, std::vector<real>>> out;
+    for (const std::string& n : names) {
+      if (n == "xi") out.emplace_back(n, model_.xi().download_interior());
+      if (n == "w") out.emplace_back(n, to_real(model_.w().download_interior()));
+      if (n == "concentration") out.emplace_back(n, to_real(model_.concentration()));
+      if (n == "phi") out.emplace_back(n, to_real(model_.phi().download_interior()));
+    }
+    return out;
+  }
+  void save(Checkpoint& c) const override {
+    c.fields["xi"] = model_.xi().download_interior();
+    c.double_fields["w"] = model_.w().download_interior();
+    c.double_fields["phi"] = model_.phi().download_interior();
+    c.controller["cation_inflow"] = inflow_;
+    c.rng_counter = model_.steps_taken();
+  }
+  void load(const Checkpoint& c) override {
+    model_.xi().upload_interior(c.fields.at("xi"));
+    model_.w().upload_interior(c.double_fields.at("w"));
+    model_.phi().upload_interior(c.double_fields.at("phi"));
+    inflow_ = c.controller.at("cation_inflow");
+    model_.set_steps_taken(c.rng_counter);
+  }
+  std::string progress() override {
+    const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "tip %.4g  current %.4g", e.tip, model_.current());
+    return buf;
+  }
+
+ private:
+  RunConfig cfg_;
+  LiquidCell model_;
+  LiquidStepReport last_{};
+  double inflow_ = 0.0;
+};
+
 }  // namespace
 
 std::vector<real> initial_order_parameter(const RunConfig& cfg) {
@@ -197,6 +293,7 @@ std::vector<real> initial_order_parameter(const RunConfig& cfg) {
           v = std::max(v, 0.5 * (1.0 - std::tanh(signed_distance / w)));
         };
         if (cell) add(x[0] - cfg.cell.spec.anode_thickness);
+        if (cfg.model == "liquid" && cfg.liquid.front > 0) add(x[0] - cfg.liquid.front);
         for (const ShapeConfig& s : cfg.initial.shapes) {
           if (s.kind == ShapeConfig::Kind::sphere) {
             double r2 = 0;
@@ -216,6 +313,7 @@ std::vector<real> initial_order_parameter(const RunConfig& cfg) {
 
 std::unique_ptr<Simulation> make_simulation(const RunConfig& cfg) {
   if (cfg.model == "electrodeposition") return std::make_unique<ElectrodepositionSimulation>(cfg);
+  if (cfg.model == "liquid") return std::make_unique<LiquidSimulation>(cfg);
   return std::make_unique<AllenCahnSimulation>(cfg);
 }
 

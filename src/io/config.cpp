@@ -126,7 +126,17 @@ int axis_index(const Entry& e) {
   e.fail("'" + s + "' is not an axis; use x, y or z");
 }
 
+/// Lengths and times carry units, except in the liquid reference mode, whose equations are
+/// written in the paper's normalised units (bare numbers only).
+Kind length_kind(const RunConfig& cfg) {
+  return cfg.model == "liquid" ? Kind::dimensionless : Kind::length;
+}
+Kind time_kind(const RunConfig& cfg) {
+  return cfg.model == "liquid" ? Kind::dimensionless : Kind::time;
+}
+
 void read_grid(const Entry& g, RunConfig& cfg) {
+  const Kind lk = length_kind(cfg);
   g.allow_only({"cells", "dx", "length", "origin"});
   const Entry cells = g.at("cells");
   if (!cells.node.IsSequence() || (cells.node.size() != 2 && cells.node.size() != 3))
@@ -142,20 +152,20 @@ void read_grid(const Entry& g, RunConfig& cfg) {
   }
   if (g.has("dx") == g.has("length")) g.fail("give exactly one of 'dx' (cubic cells) or 'length'");
   if (g.has("dx")) {
-    const double dx = positive(g.at("dx"), Kind::length);
+    const double dx = positive(g.at("dx"), lk);
     for (int d = 0; d < 3; ++d) grid.dx[d] = dx;
   } else {
     const Entry len = g.at("length");
     if (!len.node.IsSequence() || int(len.node.size()) != grid.dim)
       len.fail("expected one length per axis, as many as 'cells' has");
-    for (int d = 0; d < grid.dim; ++d) grid.dx[d] = positive(len.item(d), Kind::length) / grid.n[d];
+    for (int d = 0; d < grid.dim; ++d) grid.dx[d] = positive(len.item(d), lk) / grid.n[d];
     for (int d = grid.dim; d < 3; ++d) grid.dx[d] = grid.dx[0];
   }
   if (g.has("origin")) {
     const Entry o = g.at("origin");
     if (!o.node.IsSequence() || int(o.node.size()) != grid.dim)
       o.fail("expected one value per axis");
-    for (int d = 0; d < grid.dim; ++d) grid.origin[d] = o.item(d).quantity(Kind::length);
+    for (int d = 0; d < grid.dim; ++d) grid.origin[d] = o.item(d).quantity(lk);
   }
   grid.ghost = 1;
 }
@@ -255,8 +265,8 @@ void read_initial(const Entry& e, RunConfig& cfg) {
         const Entry c = sp.at("center");
         if (!c.node.IsSequence() || int(c.node.size()) != cfg.grid.dim)
           c.fail("expected one coordinate per axis");
-        for (int d = 0; d < cfg.grid.dim; ++d) s.center[d] = c.item(d).quantity(Kind::length);
-        s.radius = positive(sp.at("radius"), Kind::length);
+        for (int d = 0; d < cfg.grid.dim; ++d) s.center[d] = c.item(d).quantity(length_kind(cfg));
+        s.radius = positive(sp.at("radius"), length_kind(cfg));
         s.kind = ShapeConfig::Kind::sphere;
       } else {
         const Entry sl = item.at("slab");
@@ -264,8 +274,8 @@ void read_initial(const Entry& e, RunConfig& cfg) {
         s.kind = ShapeConfig::Kind::slab;
         s.axis = axis_index(sl.at("axis"));
         if (s.axis >= cfg.grid.dim) sl.at("axis").fail("the grid is 2D");
-        s.from = sl.at("from").quantity(Kind::length);
-        s.to = sl.at("to").quantity(Kind::length);
+        s.from = sl.at("from").quantity(length_kind(cfg));
+        s.to = sl.at("to").quantity(length_kind(cfg));
         if (!(s.to > s.from)) sl.at("to").fail("'to' must be beyond 'from'");
       }
       init.shapes.push_back(s);
@@ -283,8 +293,8 @@ void read_initial(const Entry& e, RunConfig& cfg) {
 void read_time(const Entry& e, RunConfig& cfg) {
   e.allow_only({"end", "dt", "safety", "max_steps"});
   TimeConfig& t = cfg.time;
-  if (cfg.model == "allen_cahn")
-    t.end = positive(e.at("end"), Kind::time);
+  if (cfg.model != "electrodeposition")
+    t.end = positive(e.at("end"), time_kind(cfg));
   else if (e.has("end"))
     e.at("end").fail("the run's length is control.duration");
   if (e.has("safety")) {
@@ -295,7 +305,7 @@ void read_time(const Entry& e, RunConfig& cfg) {
   const double limit = AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn);
   if (e.has("dt") && e.at("dt").str() != "auto") {
     const Entry d = e.at("dt");
-    t.dt = positive(d, Kind::time);
+    t.dt = positive(d, time_kind(cfg));
     t.dt_auto = false;
     if (t.dt > limit) {
       std::ostringstream os;
@@ -319,7 +329,7 @@ void read_output(const Entry& e, RunConfig& cfg) {
   OutputConfig& o = cfg.output;
   o.dir = e.at("dir").str();
   if (e.has("name")) o.name = e.at("name").str();
-  if (e.has("every")) o.every = positive(e.at("every"), Kind::time);
+  if (e.has("every")) o.every = positive(e.at("every"), time_kind(cfg));
   if (e.has("scalars_every")) {
     const Entry s = e.at("scalars_every");
     const std::int64_t v = s.integer();
@@ -333,11 +343,12 @@ void read_output(const Entry& e, RunConfig& cfg) {
     for (std::size_t i = 0; i < f.node.size(); ++i) {
       const Entry item = f.item(i);
       const std::string name = item.str();
-      const bool ok = name == "xi" || (cfg.model == "electrodeposition" &&
-                                       (name == "phi_l" || name == "phi_s" || name == "current"));
-      if (!ok)
-        item.fail("'" + name + "' is not a field of this model; available: " +
-                  (cfg.model == "allen_cahn" ? "xi" : "xi, phi_l, phi_s, current"));
+      const std::vector<std::string> known = model_fields(cfg.model);
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        std::string list;
+        for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+        item.fail("'" + name + "' is not a field of this model; available: " + list);
+      }
       o.fields.push_back(name);
     }
   }
@@ -557,6 +568,79 @@ void read_cell_grid(const Entry& g, const Entry& cell_entry, RunConfig& cfg) {
   cfg.allen_cahn = cell_params(c).capillary;
 }
 
+// ---- liquid-electrolyte reference mode ----------------------------------------------
+
+/// {value, source, note} where the value may have either sign.
+double sourced_number(const Entry& e) {
+  e.allow_only({"value", "source", "note"});
+  e.at("source");
+  return e.at("value").number();
+}
+
+/// A normalised parameter set (kind: liquid_reference), every value with its source.
+void read_liquid_parameters(const Entry& ref, const std::string& case_dir, RunConfig& cfg) {
+  LiquidConfig& l = cfg.liquid;
+  const MaterialFile mf =
+      open_material_of_kind(ref, case_dir, "liquid_reference", l.parameters_file);
+  const Entry m{mf.root, "", &l.parameters_file};
+  m.allow_only({"name", "kind", "units", "kappa", "interface_mobility", "reaction_rate", "barrier",
+                "diffusivity", "sigma_electrode", "sigma_electrolyte", "f", "transfer_coefficient",
+                "eps_electrode", "eps_electrolyte", "grand_potential_a", "site_ratio", "nfcs"});
+  m.at("name");
+  liquid::Params& p = l.params;
+  auto pos = [&](const char* key) {
+    const Entry v = m.at(key);
+    const double x = sourced_number(v);
+    if (!(x > 0.0)) v.at("value").fail("must be positive");
+    return x;
+  };
+  p.kappa = pos("kappa");
+  p.mobility = pos("interface_mobility");
+  p.l_eta = pos("reaction_rate");
+  p.barrier = pos("barrier");
+  p.m0 = pos("diffusivity");
+  p.sigma_s = pos("sigma_electrode");
+  p.sigma_l = pos("sigma_electrolyte");
+  p.f = pos("f");
+  p.alpha = pos("transfer_coefficient");
+  if (!(p.alpha < 1.0)) m.at("transfer_coefficient").at("value").fail("must lie in (0, 1)");
+  p.eps_s = sourced_number(m.at("eps_electrode"));
+  p.eps_l = sourced_number(m.at("eps_electrolyte"));
+  p.a = pos("grand_potential_a");
+  p.dv = pos("site_ratio");
+  p.nfcs = pos("nfcs");
+}
+
+void read_liquid(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
+  e.allow_only({"parameters", "applied_potential", "front", "lateral", "noise"});
+  LiquidConfig& l = cfg.liquid;
+  read_liquid_parameters(e.at("parameters"), case_dir, cfg);
+  const Entry v = e.at("applied_potential");
+  v.allow_only({"left", "right"});
+  l.v_left = v.at("left").quantity(Kind::voltage);
+  l.v_right = v.at("right").quantity(Kind::voltage);
+  if (e.has("front")) {
+    l.front = e.at("front").number();
+    if (!(l.front > 0.0)) e.at("front").fail("must be positive (x of the planar metal front)");
+  }
+  if (e.has("lateral")) {
+    const std::string s = e.at("lateral").str();
+    if (s != "periodic" && s != "no_flux")
+      e.at("lateral").fail("'" + s + "': use periodic or no_flux");
+    l.lateral_periodic = s == "periodic";
+  }
+  if (e.has("noise")) {
+    const Entry n = e.at("noise");
+    n.allow_only({"amplitude", "reference_dt", "seed"});
+    l.noise_amplitude = n.at("amplitude").number();
+    if (l.noise_amplitude < 0) n.at("amplitude").fail("must not be negative");
+    if (n.has("reference_dt")) l.noise_dt = positive(n.at("reference_dt"), Kind::dimensionless);
+    if (n.has("seed")) l.noise_seed = std::uint64_t(n.at("seed").integer());
+  }
+  const liquid::Params& p = l.params;
+  cfg.allen_cahn = {p.mobility, p.kappa, p.barrier, 0.0};
+}
+
 /// A file named in a case: against the case's folder, then inputs/.
 std::string find_input_file(const Entry& e, const std::string& case_dir) {
   namespace fs = std::filesystem;
@@ -577,7 +661,7 @@ void read_insitu(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
     list.fail("expected a list of pipeline scripts");
   for (std::size_t i = 0; i < list.node.size(); ++i)
     cfg.insitu.scripts.push_back(find_input_file(list.item(i), case_dir));
-  if (e.has("every")) cfg.insitu.every = positive(e.at("every"), Kind::time);
+  if (e.has("every")) cfg.insitu.every = positive(e.at("every"), time_kind(cfg));
   if (e.has("every_steps")) {
     cfg.insitu.every_steps = e.at("every_steps").integer();
     if (cfg.insitu.every_steps < 1) e.at("every_steps").fail("must be at least 1");
@@ -616,7 +700,15 @@ std::size_t estimated_bytes(const RunConfig& cfg) {
   // Electrodeposition: 10 double work fields and two solver hierarchies (~14 doubles per
   // cell each, levels included).
   if (cfg.model == "electrodeposition") bytes += with_ghosts * sizeof(double) * (10 + 2 * 14);
+  // Liquid mode: 13 double work fields and two solver hierarchies.
+  if (cfg.model == "liquid") bytes += with_ghosts * sizeof(double) * (13 + 2 * 14);
   return bytes;
+}
+
+std::vector<std::string> model_fields(const std::string& model) {
+  if (model == "electrodeposition") return {"xi", "phi_l", "phi_s", "current"};
+  if (model == "liquid") return {"xi", "w", "concentration", "phi"};
+  return {"xi"};
 }
 
 RunConfig parse_config(const std::string& text, const std::string& name) {
@@ -631,21 +723,39 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   const Entry top{root, "", &name};
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
   top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
-                  "solver", "initial", "time", "output", "checkpoint", "insitu", "progress_every"});
+                  "solver", "liquid", "initial", "time", "output", "checkpoint", "insitu",
+                  "progress_every"});
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
   if (top.has("model")) {
     const Entry m = top.at("model");
     cfg.model = m.str();
-    if (cfg.model != "allen_cahn" && cfg.model != "electrodeposition")
+    if (cfg.model != "allen_cahn" && cfg.model != "electrodeposition" && cfg.model != "liquid")
       m.fail("'" + cfg.model +
-             "' is not a model of this version; available: allen_cahn, electrodeposition");
+             "' is not a model of this version; available: allen_cahn, electrodeposition, liquid");
   }
   cfg.boundary = BoundarySet::all(BoundaryCondition::periodic());
-  if (cfg.model == "allen_cahn") {
+  if (cfg.model != "liquid" && top.has("liquid")) top.at("liquid").fail("belongs to model: liquid");
+  if (cfg.model != "electrodeposition")
     for (const char* k : {"cell", "control", "phase_field", "solver"})
       if (top.has(k)) top.at(k).fail("belongs to model: electrodeposition");
+  if (cfg.model == "liquid") {
+    if (top.has("boundary") || top.has("allen_cahn"))
+      (top.has("boundary") ? top.at("boundary") : top.at("allen_cahn"))
+          .fail("belongs to model: allen_cahn (the liquid mode sets its own boundaries)");
+    const std::string case_dir = std::filesystem::path(name).parent_path().string();
+    read_grid(top.at("grid"), cfg);
+    read_liquid(top.at("liquid"), case_dir.empty() ? "." : case_dir, cfg);
+    if (cfg.liquid.front >= cfg.grid.origin[0] + cfg.grid.length(0))
+      top.at("liquid").at("front").fail("lies beyond the grid");
+    const double w = AllenCahn::interface_width(cfg.allen_cahn);
+    for (int d = 0; d < cfg.grid.dim; ++d)
+      if (w < 2.0 * cfg.grid.dx[d])
+        top.at("grid").fail("cells of " + std::to_string(cfg.grid.dx[d]) +
+                            " do not resolve the interface: its width sqrt(2 kappa / W) = " +
+                            std::to_string(w) + " must span at least 2 cells");
+  } else if (cfg.model == "allen_cahn") {
     read_grid(top.at("grid"), cfg);
     if (top.has("boundary")) read_boundary(top.at("boundary"), cfg);
     read_allen_cahn(top.at("allen_cahn"), cfg);
@@ -669,7 +779,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   if (top.has("initial")) read_initial(top.at("initial"), cfg);
   if (top.has("time"))
     read_time(top.at("time"), cfg);
-  else if (cfg.model == "allen_cahn")
+  else if (cfg.model != "electrodeposition")
     top.at("time");
   else
     read_time(Entry{YAML::Node(YAML::NodeType::Map), "time", &name}, cfg);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <stdexcept>
 #include <string>
 
@@ -412,48 +411,6 @@ std::vector<double> Electrodeposition::current_magnitude() {
   h.fill(phi_s_, sides);
   current_density(grid_, phi_l_.view(), phi_s_.view(), sig_l_.view(), sig_s_.view(), rhs_.view());
   return rhs_.download_interior();
-}
-
-MetalExtent metal_extent(const Grid& g, const std::vector<real>& xi) {
-  MetalExtent e;
-  const int nx = g.n[0], ny = g.n[1], nz = g.n[2];
-  auto idx = [&](int i, int j, int k) {
-    return std::size_t(i) + std::size_t(nx) * (j + std::size_t(ny) * k);
-  };
-  std::vector<char> seen(xi.size(), 0);
-  std::deque<std::size_t> queue;
-  for (int k = 0; k < nz; ++k)
-    for (int j = 0; j < ny; ++j)
-      if (xi[idx(0, j, k)] > real(0.5)) {
-        seen[idx(0, j, k)] = 1;
-        queue.push_back(idx(0, j, k));
-      }
-  int tip = -1;
-  while (!queue.empty()) {
-    const std::size_t c = queue.front();
-    queue.pop_front();
-    const int i = int(c % nx), j = int((c / nx) % ny), k = int(c / (std::size_t(nx) * ny));
-    tip = std::max(tip, i);
-    const int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
-                          {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
-    for (const auto& n : nb) {
-      int a = n[0], b = n[1], cz = n[2];
-      if (a < 0 || a >= nx) continue;
-      b = (b + ny) % ny;  // lateral sides: periodic connectivity is harmless for no-flux too
-      cz = (cz + nz) % nz;
-      const std::size_t m = idx(a, b, cz);
-      if (!seen[m] && xi[m] > real(0.5)) {
-        seen[m] = 1;
-        queue.push_back(m);
-      }
-    }
-  }
-  int deepest = -1;
-  for (std::size_t m = 0; m < xi.size(); ++m)
-    if (xi[m] > real(0.5)) deepest = std::max(deepest, int(m % nx));
-  e.tip = tip < 0 ? 0.0 : (tip + 1) * g.dx[0];
-  e.deepest = deepest < 0 ? 0.0 : (deepest + 1) * g.dx[0];
-  return e;
 }
 
 }  // namespace dnd

@@ -152,7 +152,7 @@ void inverse_full_diagonal(const MgLevel& L, const Field<double>& out) {
 
 /// Face weights b_face area / distance, eq. (10); zero on physical sides.
 void face_weights(const Grid& g, const BcCoef& bc, const View<double>& bv, int axis,
-                  const View<double>& w) {
+                  bool arithmetic, const View<double>& w) {
   const Geo geo = geo_of(g);
   const double coef = geo.area[axis] / geo.dx[axis];
   const int n = geo.n[axis];
@@ -163,8 +163,9 @@ void face_weights(const Grid& g, const BcCoef& bc, const View<double>& bv, int a
         const int f = lo[axis];
         lo[axis] -= 1;
         const bool physical = (f == 0 || f == n) && !periodic;
+        const double b0 = bv(lo[0], lo[1], lo[2]), b1 = bv(i, j, k);
         w(i, j, k) =
-            physical ? 0.0 : coef * elliptic::harmonic(bv(lo[0], lo[1], lo[2]), bv(i, j, k));
+            physical ? 0.0 : coef * (arithmetic ? 0.5 * (b0 + b1) : elliptic::harmonic(b0, b1));
       });
 }
 
@@ -458,7 +459,7 @@ void EllipticSolver::build_fine_level(double alpha, const Field<double>* a, cons
   const BcCoef bc = to_coef(bcs_);
   const Field<double>* wf[3] = {&L.wx, &L.wy, &L.wz};
   for (int axis = 0; axis < grid_.dim; ++axis)
-    face_weights(grid_, bc, b_cell_.view(), axis, wf[axis]->view());
+    face_weights(grid_, bc, b_cell_.view(), axis, opt_.arithmetic_faces, wf[axis]->view());
   diagonal(grid_, bc, b_cell_.view(), a ? a->view() : View<double>{}, alpha, alpha_a_const, L);
 
   singular_ = max_value(grid_, L.diag) <= 0.0;

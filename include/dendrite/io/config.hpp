@@ -13,6 +13,7 @@
 #include "dendrite/core/box.hpp"
 #include "dendrite/models/allen_cahn_K.hpp"
 #include "dendrite/models/cell_setup.hpp"
+#include "dendrite/models/liquid_K.hpp"
 
 namespace dnd {
 
@@ -75,6 +76,19 @@ struct CellConfig {
   double reuse_tolerance = 1e-3;  ///< potentials reused while the source moved less (0: never)
 };
 
+/// The liquid-electrolyte reference mode (Hong & Viswanathan 2018), in the paper's
+/// normalised units: lengths and times are bare numbers, potentials in volts.
+struct LiquidConfig {
+  liquid::Params params;
+  std::string parameters_file;  ///< where the parameter set came from
+  double v_left = 0.0, v_right = 0.0;
+  double front = -1.0;  ///< x of the initial planar metal front (< 0: none)
+  bool lateral_periodic = false;
+  double noise_amplitude = 0.0;
+  double noise_dt = 0.0;  ///< step at which the amplitude was set (0: use as given)
+  std::uint64_t noise_seed = 1;
+};
+
 struct RunConfig {
   std::string source;  ///< path of the YAML file
   std::string text;    ///< the YAML text, stored in every output for provenance
@@ -82,7 +96,8 @@ struct RunConfig {
   Grid grid;
   BoundarySet boundary;
   allen_cahn::Params allen_cahn;
-  CellConfig cell;  ///< model: electrodeposition
+  CellConfig cell;      ///< model: electrodeposition
+  LiquidConfig liquid;  ///< model: liquid
   InitialConfig initial;
   TimeConfig time;
   OutputConfig output;
@@ -102,5 +117,8 @@ RunConfig parse_config(const std::string& text, const std::string& name);
 
 /// Bytes a run of this configuration allocates on its backend (fields and halo buffers).
 std::size_t estimated_bytes(const RunConfig& cfg);
+
+/// The fields a model can write, in the order `output.fields` lists them by default.
+std::vector<std::string> model_fields(const std::string& model);
 
 }  // namespace dnd

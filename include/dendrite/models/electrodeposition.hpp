@@ -134,12 +134,4 @@ class Electrodeposition {
   CellCurrents currents_{};
 };
 
-/// Furthest x (m, from the grid origin) of metal (xi > 0.5) connected to the anode side
-/// x = 0, and of any metal at all (isolated nuclei included). Host-side, for outputs.
-struct MetalExtent {
-  double tip = 0.0;
-  double deepest = 0.0;
-};
-MetalExtent metal_extent(const Grid& grid, const std::vector<real>& xi);
-
 }  // namespace dnd

@@ -32,6 +32,10 @@ struct EllipticOptions {
   int smoothing_sweeps = 2;  ///< red-black sweeps before and after the coarse correction
   int max_bottom_cells =
       512;  ///< coarsest level size, solved directly (refactored at every set-up)
+  /// Face coefficient from the two cells: harmonic (default; exact across a layered,
+  /// high-contrast medium) or arithmetic (second order for a smooth coefficient that
+  /// vanishes on one side, such as a mobility that is zero inside the metal).
+  bool arithmetic_faces = false;
 };
 
 class EllipticSolver {

@@ -1,0 +1,86 @@
+#pragma once
+/// \file liquid.hpp
+/// Liquid-electrolyte reference mode (Hong & Viswanathan 2018): order parameter xi, cation
+/// chemical potential w and one electric potential phi, eqs. (30)-(32) of docs/model.md.
+/// The metal sits at x = 0 (xi = 1, phi = v_left), the bulk electrolyte at x = Lx (xi = 0,
+/// w = 0, phi = v_right); the other sides are no-flux.
+
+#include <cstdint>
+#include <vector>
+
+#include "dendrite/core/halo.hpp"
+#include "dendrite/models/liquid_K.hpp"
+#include "dendrite/solver/elliptic.hpp"
+
+namespace dnd {
+
+struct LiquidSetup {
+  liquid::Params p;
+  double v_left = -0.45;          ///< applied potential at x = 0 (electrode side), V
+  double v_right = 0.0;           ///< at x = Lx (bulk electrolyte), V
+  bool lateral_periodic = false;  ///< sides other than x: periodic, or no-flux (default)
+  /// Langevin term: amplitude a u, u uniform in (-1, 1), drawn per cell and step and added
+  /// to d xi/dt everywhere (as MOOSE's LangevinNoise). The draw is independent of dt, so
+  /// its effect depends on dt; noise_dt != 0 rescales a by sqrt(noise_dt / dt) so that a
+  /// run at a smaller step accumulates the same variance as one at noise_dt.
+  double noise = 0.0;
+  double noise_dt = 0.0;
+  std::uint64_t seed = 1;
+};
+
+/// What one step did, for logs and tests.
+struct LiquidStepReport {
+  int potential_iterations = 0;  ///< fixed-point iterations of eq. (32)
+  int transport_iterations = 0;  ///< Newton iterations of eq. (31)
+  double cation_flux = 0.0;      ///< cations that entered through x = Lx during the step
+};
+
+class LiquidCell {
+ public:
+  LiquidCell(const Grid& grid, const LiquidSetup& s);
+  /// Forward-Euler limit of the capillary part of eq. (30) (the reaction is far softer).
+  static double stable_dt(const Grid& grid, const liquid::Params& p);
+
+  /// Solve eq. (32) at the present xi and w (also what the initial output shows).
+  int solve_potential();
+  /// One step: phi (eq. 32) at the old state, xi forward Euler (eq. 30), then rho backward
+  /// Euler (eq. 31) with Newton on w, mobility from the old state.
+  LiquidStepReport step(double dt);
+
+  Field<real>& xi() { return xi_; }
+  const Field<real>& xi() const { return xi_; }
+  Field<double>& w() { return w_; }
+  const Field<double>& w() const { return w_; }
+  Field<double>& phi() { return phi_; }
+  const Field<double>& phi() const { return phi_; }
+  const Grid& grid() const { return grid_; }
+
+  std::vector<double> concentration();  ///< c = c_l (1 - h)
+  /// Integral of rho (all cations, in the electrolyte and reduced in the metal).
+  double total_cations();
+  /// Integral of h(xi): the metal area (2D) or volume (3D).
+  double metal_amount() const;
+  /// Current density through x = Lx (normalised units), from the potential flux;
+  /// positive when cations move towards the metal.
+  double current() const;
+
+  std::uint64_t steps_taken() const { return step_; }
+  void set_steps_taken(std::uint64_t s) { step_ = s; }
+
+ private:
+  void fill_ghosts();
+  double noise_amplitude(double dt) const;
+  int solve_potential(double noise);
+  int transport(double dt);
+
+  Grid grid_;
+  LiquidSetup s_;
+  BoundarySet xi_bcs_, w_bcs_, phi_bcs_, mob_bcs_;
+  Field<real> xi_, next_;
+  Field<double> w_, phi_, cap_, rate_, g_, sigma_, chi_, mob_, rhs_, prev_, rho_old_, mig_;
+  Halo halo_;
+  EllipticSolver phi_solver_, w_solver_;
+  std::uint64_t step_ = 0;
+};
+
+}  // namespace dnd

@@ -1,0 +1,59 @@
+// Tip and penetration depth of the metal phase (host code; outputs only).
+#include "dendrite/models/metal_extent.hpp"
+
+#include <algorithm>
+#include <deque>
+
+namespace dnd {
+
+namespace {
+
+constexpr real kHalf = real(0.5);
+
+/// Where xi falls through 1/2 past cell i of a row (the far wall if the row ends in metal).
+double edge_position(const Grid& g, const std::vector<real>& xi, std::size_t m, int i) {
+  if (i + 1 >= g.n[0]) return g.origin[0] + g.length(0);
+  const double a = double(xi[m]), b = double(xi[m + 1]);
+  const double s = b < 0.5 ? (a - 0.5) / (a - b) : 1.0;
+  return g.centre(0, i) + s * g.dx[0];
+}
+
+}  // namespace
+
+MetalExtent metal_extent(const Grid& g, const std::vector<real>& xi) {
+  const int nx = g.n[0], ny = g.n[1], nz = g.n[2];
+  auto idx = [&](int i, int j, int k) {
+    return std::size_t(i) + std::size_t(nx) * (j + std::size_t(ny) * k);
+  };
+  MetalExtent e{g.origin[0], g.origin[0]};
+  std::vector<char> seen(xi.size(), 0);
+  std::deque<std::size_t> queue;
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j)
+      if (xi[idx(0, j, k)] > kHalf) {
+        seen[idx(0, j, k)] = 1;
+        queue.push_back(idx(0, j, k));
+      }
+  while (!queue.empty()) {
+    const std::size_t c = queue.front();
+    queue.pop_front();
+    const int i = int(c % nx), j = int((c / nx) % ny), k = int(c / (std::size_t(nx) * ny));
+    e.tip = std::max(e.tip, edge_position(g, xi, c, i));
+    const int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
+                          {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
+    for (const auto& n : nb) {
+      if (n[0] < 0 || n[0] >= nx) continue;
+      const std::size_t m = idx(n[0], (n[1] + ny) % ny, (n[2] + nz) % nz);
+      if (!seen[m] && xi[m] > kHalf) {
+        seen[m] = 1;
+        queue.push_back(m);
+      }
+    }
+  }
+  e.deepest = e.tip;
+  for (std::size_t m = 0; m < xi.size(); ++m)
+    if (xi[m] > kHalf) e.deepest = std::max(e.deepest, edge_position(g, xi, m, int(m % nx)));
+  return e;
+}
+
+}  // namespace dnd
