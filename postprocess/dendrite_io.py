@@ -36,3 +36,16 @@ def read_field(ref):
 
 def scalars(result_dir):
     return np.genfromtxt(os.path.join(result_dir, "scalars.csv"), delimiter=",", names=True)
+
+
+def model(result_dir):
+    """The model name from the config text stored in the first field file."""
+    first = steps(result_dir)[0][1]
+    path = next(iter(first.values()))[0]
+    with h5py.File(path, "r") as h:
+        cfg = h.attrs.get("config", b"")
+    cfg = cfg.decode() if isinstance(cfg, bytes) else str(cfg)
+    for line in cfg.splitlines():
+        if line.startswith("model:"):
+            return line.split(":", 1)[1].split("#")[0].strip()
+    return "allen_cahn"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Plot the scalar time series of a dendrite run.
 
-Electrodeposition: cell voltage and currents, front and tip positions. Allen-Cahn: metal
-volume and free energy.
+Electrodeposition: cell voltage and currents, front and tip positions. Liquid reference mode
+(normalised units): current and tip. Allen-Cahn: metal volume and free energy.
 
 usage: plot_scalars.py RESULT_DIR [-o scalars.png]
 """
@@ -35,6 +35,13 @@ if "v_cell_V" in s.dtype.names:
     ax[1].plot(t, s["tip_m"] * 1e6, label="tip (connected to the anode)")
     ax[1].plot(t, s["deepest_m"] * 1e6, ":", label="deepest metal")
     ax[1].set(ylabel="x (um)", title="metal front")
+    ax[1].legend()
+elif "cation_inflow" in s.dtype.names:
+    ax[0].plot(t, s["current"], color="C0")
+    ax[0].set(ylabel="current density at x = Lx (normalised)", title="current")
+    ax[1].plot(t, s["tip"], label="tip (connected to the electrode)")
+    ax[1].plot(t, s["deepest"], ":", label="deepest metal")
+    ax[1].set(ylabel="x (normalised length)", title="metal front")
     ax[1].legend()
 else:
     dim = len(steps(a.result_dir)[0][2])

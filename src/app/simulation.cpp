@@ -212,7 +212,8 @@ class LiquidSimulation : public Simulation {
     os << "\n  " << cfg_.grid.dim << "D grid";
     for (int d = 0; d < cfg_.grid.dim; ++d) os << (d ? " x " : " ") << cfg_.grid.n[d];
     os << ", dx " << cfg_.grid.dx[0] << ", dt " << cfg_.time.dt << " ("
-       << cfg_.time.dt / LiquidCell::stable_dt(cfg_.grid, l.params) << " of the stability limit)";
+       << cfg_.time.dt / LiquidCell::stable_dt(l.params, l.v_left - l.v_right)
+       << " of the stability limit)";
     return os.str();
   }
   void step(double dt) override {

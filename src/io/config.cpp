@@ -302,16 +302,25 @@ void read_time(const Entry& e, RunConfig& cfg) {
     t.safety = s.number();
     if (!(t.safety > 0.0 && t.safety <= 1.0)) s.fail("must lie in (0, 1]");
   }
-  const double limit = AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn);
+  const bool liquid = cfg.model == "liquid";
+  const double limit =
+      liquid ? liquid::stable_dt(cfg.liquid.params, cfg.liquid.v_left - cfg.liquid.v_right)
+             : AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn);
   if (e.has("dt") && e.at("dt").str() != "auto") {
     const Entry d = e.at("dt");
     t.dt = positive(d, time_kind(cfg));
     t.dt_auto = false;
     if (t.dt > limit) {
       std::ostringstream os;
-      os << "dt = " << t.dt << " s exceeds the explicit stability limit " << limit
-         << " s of this grid and these parameters (2 / (L (2 W + 4 kappa sum 1/dx^2))); use "
-            "'dt: auto' or a smaller value";
+      if (liquid)
+        os << "dt = " << t.dt << " exceeds the step limit " << limit
+           << " of the semi-implicit order-parameter update for these parameters and applied "
+              "potentials (2 / (2 L W + 5.8 L_eta exp(alpha f |v_left - v_right|))); use "
+              "'dt: auto' or a smaller value";
+      else
+        os << "dt = " << t.dt << " s exceeds the explicit stability limit " << limit
+           << " s of this grid and these parameters (2 / (L (2 W + 4 kappa sum 1/dx^2))); use "
+              "'dt: auto' or a smaller value";
       d.fail(os.str());
     }
   } else {
@@ -445,7 +454,7 @@ MaterialFile open_material_of_kind(const Entry& ref, const std::string& case_dir
   MaterialFile mf = open_material(ref, file);
   const Entry m{mf.root, "", &file};
   if (m.at("kind").str() != kind)
-    m.at("kind").fail("this file describes a " + m.at("kind").str() + ", not a " + kind);
+    m.at("kind").fail("this file is of kind '" + m.at("kind").str() + "', not '" + kind + "'");
   return mf;
 }
 

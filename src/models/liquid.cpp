@@ -18,10 +18,12 @@ allen_cahn::Params capillary(const liquid::Params& p) {
   return {p.mobility, p.kappa, p.barrier, 0.0};
 }
 
-/// Capillary part of eq. (30) plus the Langevin term a u (needs filled xi ghosts).
+/// Capillary part of eq. (30) plus the Langevin term a u (needs filled xi ghosts), and
+/// its gradient term L kappa lap xi alone (eq. 33 moves that part to the new time).
 template <bool ThreeD>
 void capillary_rate(const Grid& g, const liquid::Params& lp, const View<real>& xi,
-                    const View<double>& out, double noise, std::uint64_t seed, std::uint64_t step) {
+                    const View<double>& out, const View<double>& gradient_term, double noise,
+                    std::uint64_t seed, std::uint64_t step) {
   const allen_cahn::Params p = capillary(lp);
   const allen_cahn::InvDx2 inv = allen_cahn::inv_dx2_of(g);
   const std::int64_t nx = g.n[0], ny = g.n[1];
@@ -31,6 +33,8 @@ void capillary_rate(const Grid& g, const liquid::Params& lp, const View<real>& x
         if (noise != 0.0)
           r += noise * rng::uniform_symmetric(seed, step, std::uint64_t(i + nx * (j + ny * k)));
         out(i, j, k) = r;
+        gradient_term(i, j, k) =
+            p.mobility * p.kappa * allen_cahn::laplacian<ThreeD>(xi, i, j, k, inv);
       });
 }
 
@@ -69,12 +73,22 @@ double max_change(const Grid& g, const View<double>& a, const View<double>& b) {
       g.interior(), DND_LAMBDA(int i, int j, int k) { return std::abs(a(i, j, k) - b(i, j, k)); });
 }
 
-void advance(const Grid& g, double dt, const View<real>& xi, const View<double>& rate,
-             const View<real>& out) {
+/// Right-hand side of eq. (33), xi/dt plus the rate without its gradient term, and xi as
+/// the solver's warm start.
+void semi_implicit_rhs(const Grid& g, double dt, const View<real>& xi, const View<double>& rate,
+                       const View<double>& gradient_term, const View<double>& rhs,
+                       const View<double>& guess) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
-        out(i, j, k) = real(double(xi(i, j, k)) + dt * rate(i, j, k));
+        const double x = double(xi(i, j, k));
+        rhs(i, j, k) = x / dt + rate(i, j, k) - gradient_term(i, j, k);
+        guess(i, j, k) = x;
       });
+}
+
+void store(const Grid& g, const View<double>& in, const View<real>& out) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { out(i, j, k) = real(in(i, j, k)); });
 }
 
 /// Migration source div(f D grad phi) of eq. (31), per unit volume, with arithmetic face
@@ -134,15 +148,22 @@ void transport_rhs(const Grid& g, const liquid::Params& p, double dt, const View
       });
 }
 
-/// Limit a Newton step of w to +-max_step: the logistic saturates, so a full step from far
-/// away overshoots. Returns the largest change taken.
-double limit_step(const Grid& g, double max_step, const View<double>& w, const View<double>& w0) {
+/// Limit a Newton step of w to +-max_step (the logistic saturates, so a full step from far
+/// away overshoots) and keep w within +-w_bound, where both concentrations are saturated.
+/// The bound matters where no w can reach the target density: metal that loses a little
+/// order (h falls) deep inside, where the mobility is zero, must release cations it cannot
+/// pass on; such a cell stops at the bound instead of running off (docs/model.md, section 7).
+/// Returns the largest change of rho the step makes, chi |dw|: where chi is tiny (saturated
+/// concentrations) w itself is fixed only to round-off / chi and is no measure of progress.
+double limit_step(const Grid& g, double max_step, double w_bound, const View<double>& w,
+                  const View<double>& w0, const View<double>& chi) {
   return parallel_max(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         double d = w(i, j, k) - w0(i, j, k);
         if (std::abs(d) > max_step) d *= max_step / std::abs(d);
-        w(i, j, k) = w0(i, j, k) + d;
-        return std::abs(d);
+        const double v = echem::clamp(w0(i, j, k) + d, -w_bound, w_bound);
+        w(i, j, k) = v;
+        return chi(i, j, k) * std::abs(v - w0(i, j, k));
       });
 }
 
@@ -199,9 +220,10 @@ EllipticOptions transport_options() {
 
 constexpr int kMaxPotentialIterations = 50;
 constexpr double kPotentialTolerance = 1e-10;  ///< V, largest change of phi
-constexpr int kMaxTransportIterations = 40;
-constexpr double kTransportTolerance = 1e-9;  ///< largest change of w (units of RT)
+constexpr int kMaxTransportIterations = 200;
+constexpr double kTransportTolerance = 1e-11;  ///< largest change of rho by a Newton step
 constexpr double kMaxNewtonStep = 1.0;
+constexpr double kBoundW = 30.0;  ///< |w| bound: c_l, c_s saturated to 1e-7 beyond it
 
 }  // namespace
 
@@ -217,10 +239,10 @@ LiquidCell::LiquidCell(const Grid& grid, const LiquidSetup& s)
       mob_bcs_(
           along_x(BoundaryCondition::neumann(), BoundaryCondition::neumann(), s.lateral_periodic)),
       xi_(grid),
-      next_(grid),
       w_(grid),
       phi_(grid),
       cap_(grid),
+      grad_(grid),
       rate_(grid),
       g_(grid),
       sigma_(grid),
@@ -230,9 +252,11 @@ LiquidCell::LiquidCell(const Grid& grid, const LiquidSetup& s)
       prev_(grid),
       rho_old_(grid),
       mig_(grid),
+      xi_new_(grid),
       halo_(grid),
       phi_solver_(grid, phi_bcs_, potential_options()),
-      w_solver_(grid, w_bcs_, transport_options()) {
+      w_solver_(grid, w_bcs_, transport_options()),
+      xi_solver_(grid, xi_bcs_, potential_options()) {
   // phi starts as the straight line between the two applied potentials.
   std::vector<double> line(grid.cells());
   for (std::size_t m = 0; m < line.size(); ++m) {
@@ -243,8 +267,8 @@ LiquidCell::LiquidCell(const Grid& grid, const LiquidSetup& s)
   phi_.upload_interior(line);
 }
 
-double LiquidCell::stable_dt(const Grid& grid, const liquid::Params& p) {
-  return AllenCahn::stable_dt(grid, capillary(p));
+double LiquidCell::stable_dt(const liquid::Params& p, double v_span) {
+  return liquid::stable_dt(p, v_span);
 }
 
 void LiquidCell::fill_ghosts() {
@@ -265,8 +289,9 @@ int LiquidCell::solve_potential(double noise) {
   const liquid::Params& p = s_.p;
   fill_ghosts();
   const double a = noise;
-  g.dim == 3 ? capillary_rate<true>(g, p, xi_.view(), cap_.view(), a, s_.seed, step_)
-             : capillary_rate<false>(g, p, xi_.view(), cap_.view(), a, s_.seed, step_);
+  g.dim == 3
+      ? capillary_rate<true>(g, p, xi_.view(), cap_.view(), grad_.view(), a, s_.seed, step_)
+      : capillary_rate<false>(g, p, xi_.view(), cap_.view(), grad_.view(), a, s_.seed, step_);
   coefficients(g, p, xi_.view(), w_.view(), sigma_.view(), mob_.view());
   int it = 0;
   while (it < kMaxPotentialIterations) {
@@ -306,12 +331,30 @@ int LiquidCell::transport(double dt) {
     if (!r.converged)
       throw std::runtime_error("liquid mode: the transport solve did not converge (residual " +
                                std::to_string(r.relative_residual) + ")");
-    if (limit_step(g, kMaxNewtonStep, w_.view(), prev_.view()) <= kTransportTolerance) break;
+    if (limit_step(g, kMaxNewtonStep, kBoundW, w_.view(), prev_.view(), chi_.view()) <=
+        kTransportTolerance)
+      break;
   }
   if (it == kMaxTransportIterations)
     throw std::runtime_error("liquid mode: the transport Newton iteration did not settle in " +
                              std::to_string(it) + " iterations; reduce dt");
   return it;
+}
+
+/// Eq. (33): the gradient term at the new time through the solver's Helmholtz form
+/// (1/dt - div L kappa grad) xi' = rhs, the rest from the present state.
+void LiquidCell::advance_order_parameter(double dt) {
+  const Grid& g = grid_;
+  if (dt != xi_solver_dt_) {
+    xi_solver_.set_coefficients(1.0 / dt, s_.p.mobility * s_.p.kappa);
+    xi_solver_dt_ = dt;
+  }
+  semi_implicit_rhs(g, dt, xi_.view(), rate_.view(), grad_.view(), rhs_.view(), xi_new_.view());
+  const auto r = xi_solver_.solve(xi_new_, rhs_);
+  if (!r.converged)
+    throw std::runtime_error("liquid mode: the order-parameter solve did not converge");
+  store(g, xi_new_.view(), xi_.view());
+  halo_.fill(xi_, xi_bcs_);
 }
 
 LiquidStepReport LiquidCell::step(double dt) {
@@ -326,9 +369,7 @@ LiquidStepReport LiquidCell::step(double dt) {
   g.dim == 3 ? migration<true>(g, p, phi_.view(), mob_.view(), mig_.view())
              : migration<false>(g, p, phi_.view(), mob_.view(), mig_.view());
   const double mig_in = migration_inflow(g, p, phi_.view(), mob_.view());
-  advance(g, dt, xi_.view(), rate_.view(), next_.view());
-  xi_.swap(next_);
-  halo_.fill(xi_, xi_bcs_);
+  advance_order_parameter(dt);
   rep.transport_iterations = transport(dt);
   rep.cation_flux = dt * (mig_in - w_solver_.boundary_flux(w_, 0, 1));
   ++step_;

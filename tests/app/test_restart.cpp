@@ -102,5 +102,25 @@ checkpoint: {every: never}
                                {"xi", "phi_l", "phi_s", "current"});
 }
 
+TEST(Restart, LiquidResumesBitIdentically) {
+  // Noise on (its counter is restart state), and the cumulative inflow column continues.
+  const CaseMaker make = [](const std::string& dir) {
+    return parse_config(R"(model: liquid
+liquid:
+  parameters: hong2018_li_liquid
+  applied_potential: {left: -0.45 V, right: 0 V}
+  front: 5
+  noise: {amplitude: 0.04, reference_dt: 0.02, seed: 11}
+grid: {cells: [64, 16], length: [16, 4]}
+time: {end: 0.3}
+output: {dir: )" + dir + R"(, every: 0.1, fields: [xi, w, concentration, phi], scalars_every: 3}
+checkpoint: {every: never}
+)",
+                        "restart_liquid.yaml");
+  };
+  expect_bit_identical_restart(make, "dendrite_restart_lq_", 1,
+                               {"xi", "w", "concentration", "phi"});
+}
+
 }  // namespace
 }  // namespace dnd

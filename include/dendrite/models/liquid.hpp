@@ -38,13 +38,14 @@ struct LiquidStepReport {
 class LiquidCell {
  public:
   LiquidCell(const Grid& grid, const LiquidSetup& s);
-  /// Forward-Euler limit of the capillary part of eq. (30) (the reaction is far softer).
-  static double stable_dt(const Grid& grid, const liquid::Params& p);
+  /// Step limit of the semi-implicit eq. (33) (independent of the grid).
+  static double stable_dt(const liquid::Params& p, double v_span);
 
   /// Solve eq. (32) at the present xi and w (also what the initial output shows).
   int solve_potential();
-  /// One step: phi (eq. 32) at the old state, xi forward Euler (eq. 30), then rho backward
-  /// Euler (eq. 31) with Newton on w, mobility from the old state.
+  /// One step: phi (eq. 32) with the reaction implicit and the rest of d xi/dt from the
+  /// present state; xi semi-implicit (eq. 33); then rho backward Euler (eq. 31) with Newton
+  /// on w, the mobility from the old state.
   LiquidStepReport step(double dt);
 
   Field<real>& xi() { return xi_; }
@@ -72,14 +73,17 @@ class LiquidCell {
   double noise_amplitude(double dt) const;
   int solve_potential(double noise);
   int transport(double dt);
+  void advance_order_parameter(double dt);
 
   Grid grid_;
   LiquidSetup s_;
   BoundarySet xi_bcs_, w_bcs_, phi_bcs_, mob_bcs_;
-  Field<real> xi_, next_;
-  Field<double> w_, phi_, cap_, rate_, g_, sigma_, chi_, mob_, rhs_, prev_, rho_old_, mig_;
+  Field<real> xi_;
+  Field<double> w_, phi_, cap_, grad_, rate_, g_, sigma_, chi_, mob_, rhs_, prev_, rho_old_, mig_;
+  Field<double> xi_new_;
   Halo halo_;
-  EllipticSolver phi_solver_, w_solver_;
+  EllipticSolver phi_solver_, w_solver_, xi_solver_;
+  double xi_solver_dt_ = 0.0;
   std::uint64_t step_ = 0;
 };
 

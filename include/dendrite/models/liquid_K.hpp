@@ -6,6 +6,7 @@
 ///
 ///   d xi/dt = -L_s [W g'(xi) - kappa lap xi]
 ///             - L_e h'(xi) [exp((1-alpha) f phi) - (c/c0) exp(-alpha f phi)]         (30)
+///   (xi' - xi)/dt - L_s kappa lap xi' = -L_s W g'(xi) + reaction(xi, w, phi')        (33)
 ///   d rho/dt = chi dw/dt + h'(xi)(c_s dv - c_l) d xi/dt = div(D grad w + f D grad phi)  (31)
 ///   div(sigma grad phi) = nFc_s d xi/dt,   sigma = sigma_s h + sigma_l (1 - h)           (32)
 ///
@@ -82,6 +83,17 @@ DND_INLINE void reaction(double xi, double w, double phi, const Params& p, doubl
   const double cathodic = c / c_reference(p) * std::exp(-p.alpha * p.f * e);
   rate = -p.l_eta * hp * (anodic - cathodic);
   g = p.nfcs * p.l_eta * hp * p.f * ((1.0 - p.alpha) * anodic + p.alpha * cathodic);
+}
+
+/// Step limit of eq. (30) advanced semi-implicitly (gradient term implicit, eq. 33): the
+/// explicit double well contributes L W max|g''| = 2 L W, the reaction L_e max|h''| (about
+/// 5.8) times its largest exponential, exp(alpha f |v_span|) with v_span the applied
+/// potential difference (the cation factor c/c0 taken as at most 1: the front depletes).
+/// Forward Euler of a decay at rate lambda is stable for dt <= 2 / lambda.
+inline double stable_dt(const Params& p, double v_span) {
+  const double well = 2.0 * p.mobility * p.barrier;
+  const double reaction = p.l_eta * 5.8 * std::exp(p.alpha * p.f * std::abs(v_span));
+  return 2.0 / (well + reaction);
 }
 
 }  // namespace dnd::liquid
