@@ -144,11 +144,14 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   bool interrupted = false;
   while (t < cfg.time.end - eps) {
     if (cfg.time.max_steps > 0 && step >= cfg.time.max_steps) break;
-    // Shorten the step that would pass an output time or the end, so outputs land exactly
-    // on the requested times (a smaller explicit step is always stable).
+    // Shorten the steps before an output time or the end so outputs land exactly on the
+    // requested times (a smaller step is always stable). A remainder between dt and 2 dt is
+    // split in two equal steps, so no step is shorter than dt / 2: a Langevin amplitude
+    // scaled by 1/sqrt(dt) would otherwise spike the charge source on a sliver of a step.
     const double target = std::min(next_output, cfg.time.end);
-    const bool lands = t + dt >= target - eps;
-    const double h = lands ? target - t : dt;
+    const double remaining = target - t;
+    const bool lands = remaining <= dt + eps;
+    const double h = lands ? remaining : (remaining < 2.0 * dt ? 0.5 * remaining : dt);
     sim->step(h);
     t = lands ? target : t + h;
     ++step;

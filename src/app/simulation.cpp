@@ -190,6 +190,7 @@ LiquidSetup liquid_setup(const RunConfig& cfg) {
   s.lateral_periodic = l.lateral_periodic;
   s.noise = l.noise_amplitude;
   s.noise_dt = l.noise_dt;
+  s.noise_dx = l.noise_dx;
   s.seed = l.noise_seed;
   return s;
 }
@@ -209,6 +210,7 @@ class LiquidSimulation : public Simulation {
        << l.parameters_file << "\n  applied potential " << l.v_left << " V | " << l.v_right
        << " V, noise " << l.noise_amplitude;
     if (l.noise_dt > 0) os << " (set at dt " << l.noise_dt << ")";
+    if (l.noise_dx > 0) os << " (set at dx " << l.noise_dx << ")";
     os << "\n  " << cfg_.grid.dim << "D grid";
     for (int d = 0; d < cfg_.grid.dim; ++d) os << (d ? " x " : " ") << cfg_.grid.n[d];
     os << ", dx " << cfg_.grid.dx[0] << ", dt " << cfg_.time.dt << " ("

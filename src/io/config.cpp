@@ -640,10 +640,11 @@ void read_liquid(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
   }
   if (e.has("noise")) {
     const Entry n = e.at("noise");
-    n.allow_only({"amplitude", "reference_dt", "seed"});
+    n.allow_only({"amplitude", "reference_dt", "reference_dx", "seed"});
     l.noise_amplitude = n.at("amplitude").number();
     if (l.noise_amplitude < 0) n.at("amplitude").fail("must not be negative");
     if (n.has("reference_dt")) l.noise_dt = positive(n.at("reference_dt"), Kind::dimensionless);
+    if (n.has("reference_dx")) l.noise_dx = positive(n.at("reference_dx"), Kind::dimensionless);
     if (n.has("seed")) l.noise_seed = std::uint64_t(n.at("seed").integer());
   }
   const liquid::Params& p = l.params;

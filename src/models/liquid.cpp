@@ -281,7 +281,10 @@ int LiquidCell::solve_potential() {
 }
 
 double LiquidCell::noise_amplitude(double dt) const {
-  return s_.noise_dt > 0.0 ? s_.noise * std::sqrt(s_.noise_dt / dt) : s_.noise;
+  double a = s_.noise;
+  if (s_.noise_dt > 0.0) a *= std::sqrt(s_.noise_dt / dt);
+  if (s_.noise_dx > 0.0) a *= std::pow(s_.noise_dx / grid_.dx[0], 0.5 * grid_.dim);
+  return a;
 }
 
 int LiquidCell::solve_potential(double noise) {

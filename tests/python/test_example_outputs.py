@@ -115,7 +115,7 @@ for script, extra, png in [("plot_scalars.py", [], "scalars.png"), ("plot_field.
 with open(os.path.join(a.source, "inputs/examples/hong2018_liquid_small.yaml")) as f:
     text = f.read()
 text = text.replace("cells: [400, 200], length: [100, 50]", "cells: [160, 40], length: [40, 10]")
-text = text.replace("end: 20", "end: 0.5").replace("  every: 2\n", "  every: 0.25\n")
+text = text.replace("end: 40", "end: 0.5").replace("  every: 4\n", "  every: 0.25\n")
 text = text.replace("dir: results/hong2018_liquid_small", "dir: " + os.path.join(a.work, "liquid"))
 case = os.path.join(a.work, "liquid.yaml")
 with open(case, "w") as f:

@@ -86,6 +86,7 @@ struct LiquidConfig {
   bool lateral_periodic = false;
   double noise_amplitude = 0.0;
   double noise_dt = 0.0;  ///< step at which the amplitude was set (0: use as given)
+  double noise_dx = 0.0;  ///< cell size at which the amplitude was set (0: use as given)
   std::uint64_t noise_seed = 1;
 };
 

@@ -20,11 +20,13 @@ struct LiquidSetup {
   double v_right = 0.0;           ///< at x = Lx (bulk electrolyte), V
   bool lateral_periodic = false;  ///< sides other than x: periodic, or no-flux (default)
   /// Langevin term: amplitude a u, u uniform in (-1, 1), drawn per cell and step and added
-  /// to d xi/dt everywhere (as MOOSE's LangevinNoise). The draw is independent of dt, so
-  /// its effect depends on dt; noise_dt != 0 rescales a by sqrt(noise_dt / dt) so that a
-  /// run at a smaller step accumulates the same variance as one at noise_dt.
+  /// to d xi/dt everywhere (as MOOSE's LangevinNoise). The draw does not scale with the
+  /// step or the cell, so its effect does; noise_dt, noise_dx != 0 rescale a by
+  /// sqrt(noise_dt / dt) (noise_dx / dx)^(dim/2), the scaling of space-time white noise, so
+  /// that a run on another grid and step sees the forcing of one at noise_dt, noise_dx.
   double noise = 0.0;
   double noise_dt = 0.0;
+  double noise_dx = 0.0;
   std::uint64_t seed = 1;
 };
 
