@@ -11,6 +11,7 @@
 #include "dendrite/core/parallel.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 #include "dendrite/models/cell_setup.hpp"
+#include "dendrite/models/liquid.hpp"
 #include "dendrite/solver/elliptic.hpp"
 
 namespace dnd {
@@ -138,10 +139,43 @@ void bench_electrodeposition(std::ostream& os, double copy_bw, double scale) {
          note);
 }
 
+/// Liquid-electrolyte step (Hong & Viswanathan benchmark parameters, -0.45 V): the
+/// small example's 100 x 50 cell at dx = 0.25 (400 x 200 cells), front at x = 20.
+void bench_liquid(std::ostream& os, double copy_bw, double scale) {
+  Grid g;
+  g.dim = 2;
+  g.n[0] = std::max(32, int(400 * scale));
+  g.n[1] = std::max(16, int(200 * scale));
+  g.n[2] = 1;
+  for (double& d : g.dx) d = 0.25;
+  const LiquidSetup s;
+  LiquidCell m(g, s);
+  std::vector<real> xi(g.cells());
+  for (std::size_t c = 0; c < xi.size(); ++c)
+    xi[c] = real(0.5 * (1.0 - std::tanh(2.0 * (g.centre(0, int(c % g.n[0])) - 20.0 * scale))));
+  m.xi().upload_interior(xi);
+  const double dt = 0.5 * LiquidCell::stable_dt(s.p, s.v_left - s.v_right);
+  m.step(dt);  // warm-up
+  const int steps = 20;
+  int phi_it = 0, w_it = 0;
+  const auto t0 = clock_type::now();
+  for (int n = 0; n < steps; ++n) {
+    const LiquidStepReport r = m.step(dt);
+    phi_it += r.potential_iterations;
+    w_it += r.transport_iterations;
+  }
+  const double secs = seconds_since(t0);
+  char note[160];
+  std::snprintf(note, sizeof note,
+                "(%.1f potential + %.1f transport iterations per step, %.2f ms per step)",
+                double(phi_it) / steps, double(w_it) / steps, 1e3 * secs / steps);
+  report(os, "lq2d liquid step", double(g.cells()), steps, secs, 2.0 * sizeof(real), copy_bw, note);
+}
+
 }  // namespace
 
 std::vector<std::string> bench_cases() {
-  return {"ac2d-peer", "ac3d", "poisson2d", "poisson3d", "ed2d"};
+  return {"ac2d-peer", "ac3d", "poisson2d", "poisson3d", "ed2d", "lq2d"};
 }
 
 int run_bench(const BenchOptions& opt, std::ostream& os) {
@@ -161,6 +195,7 @@ int run_bench(const BenchOptions& opt, std::ostream& os) {
   if (wanted("poisson2d"))
     bench_poisson(os, bw, 2, std::max(32, int(1024 * opt.scale)), "poisson2d 1024^2");
   if (wanted("ed2d")) bench_electrodeposition(os, bw, std::max(0.25, opt.scale));
+  if (wanted("lq2d")) bench_liquid(os, bw, std::max(0.25, opt.scale));
   if (wanted("poisson3d"))
     bench_poisson(os, bw, 3, std::max(16, int(128 * opt.scale)), "poisson3d 128^3");
   return 0;

@@ -57,7 +57,8 @@ const char* kBenchHelp =
     "\n"
     "cases: ac2d-peer (2D 512^2 Allen-Cahn, 1000 steps, the peer-comparable case), ac3d\n"
     "(256^3), poisson2d (1024^2 variable-coefficient MG-PCG solve), poisson3d (128^3), ed2d\n"
-    "(a coupled electrodeposition step, 256 x 128 cells, potentials solved every step).\n"
+    "(a coupled electrodeposition step, 256 x 128 cells, potentials solved every step), lq2d\n"
+    "(a liquid-electrolyte step of the Hong & Viswanathan benchmark, 400 x 200 cells).\n"
     "--scale S shrinks the large cases (S < 1) for a quick look. Each line reports\n"
     "cell-updates per second and bandwidth as a fraction of a copy measured in the same run.\n";
 

@@ -491,6 +491,13 @@ ElectrolyteProps read_electrolyte(const Entry& ref, const std::string& case_dir,
 
 // ---- electrodeposition cell ---------------------------------------------------------
 
+/// `lateral: periodic | no_flux` (the sides other than x).
+bool periodic_sides(const Entry& e) {
+  const std::string s = e.str();
+  if (s != "periodic" && s != "no_flux") e.fail("'" + s + "': use periodic or no_flux");
+  return s == "periodic";
+}
+
 void read_cell(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
   e.allow_only({"metal", "electrolyte", "temperature", "thickness", "anode_thickness", "width",
                 "depth", "counter_electrode", "lateral"});
@@ -510,12 +517,7 @@ void read_cell(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
       e.at("counter_electrode").fail("'" + ce + "': use butler_volmer or non_polarisable");
     c.counter_butler_volmer = ce == "butler_volmer";
   }
-  if (e.has("lateral")) {
-    const std::string l = e.at("lateral").str();
-    if (l != "periodic" && l != "no_flux")
-      e.at("lateral").fail("'" + l + "': use periodic or no_flux");
-    c.lateral_periodic = l == "periodic";
-  }
+  if (e.has("lateral")) c.lateral_periodic = periodic_sides(e.at("lateral"));
 }
 
 void read_control(const Entry& e, RunConfig& cfg) {
@@ -632,12 +634,7 @@ void read_liquid(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
     l.front = e.at("front").number();
     if (!(l.front > 0.0)) e.at("front").fail("must be positive (x of the planar metal front)");
   }
-  if (e.has("lateral")) {
-    const std::string s = e.at("lateral").str();
-    if (s != "periodic" && s != "no_flux")
-      e.at("lateral").fail("'" + s + "': use periodic or no_flux");
-    l.lateral_periodic = s == "periodic";
-  }
+  if (e.has("lateral")) l.lateral_periodic = periodic_sides(e.at("lateral"));
   if (e.has("noise")) {
     const Entry n = e.at("noise");
     n.allow_only({"amplitude", "reference_dt", "reference_dx", "seed"});

@@ -82,48 +82,59 @@ for script, png in [("plot_scalars.py", "scalars.png"), ("plot_field.py", "xi.pn
     w, h = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
     assert w >= 400 and h >= 300, (w, h)
 
+
+def run_example(example, replacements, out_name):
+    """Run a shipped example with text replacements (smaller, shorter) into WORK/out_name;
+    materials resolve to the source tree's inputs/. Returns the output directory."""
+    with open(os.path.join(a.source, "inputs/examples", example)) as f:
+        text = f.read()
+    for old, new in replacements:
+        assert old in text, (example, old)
+        text = text.replace(old, new)
+    out = os.path.join(a.work, out_name)
+    case = os.path.join(a.work, out_name + ".yaml")
+    with open(case, "w") as f:
+        f.write(text)
+    run = subprocess.run([a.dendrite, "run", case, "--output-dir", out, "--quiet"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def last_attributes(xmf):
+    return ET.parse(xmf).getroot().find("Domain/Grid").findall("Grid")[-1]
+
+
+def make_plots(out, plots):
+    for script, extra, png in plots:
+        r = subprocess.run([sys.executable, os.path.join(a.source, "postprocess", script), out] + extra,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        with open(os.path.join(out, png), "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n", png
+
+
 # The electrodeposition example (scripts/run-example's default), shortened: every field is in
 # the XDMF, the voltage has the sign and size of Ohm + Butler-Volmer, and the plots are made.
-with open(os.path.join(a.source, "inputs/examples/nzsp_2d.yaml")) as f:
-    text = f.read()
-text = text.replace("duration: 20 s", "duration: 1 s").replace("every: 10 s", "every: 0.5 s")
-text = text.replace("width: 20 um", "width: 6 um").replace("center: [5 um, 10 um], radius: 3 um", "center: [5 um, 3 um], radius: 1.5 um")
-text = text.replace("dir: results/nzsp_2d", "dir: " + os.path.join(a.work, "cell"))
-case = os.path.join(a.work, "nzsp.yaml")  # materials resolve to the source tree's inputs/
-with open(case, "w") as f:
-    f.write(text)
-run = subprocess.run([a.dendrite, "run", case, "--quiet"], capture_output=True, text=True)
-assert run.returncode == 0, run.stderr
-out = os.path.join(a.work, "cell")
-g = ET.parse(os.path.join(out, "cell.xmf")).getroot().find("Domain/Grid").findall("Grid")[-1]
-names = {att.get("Name") for att in g.findall("Attribute")}
+out = run_example("nzsp_2d.yaml", [("duration: 20 s", "duration: 1 s"), ("every: 10 s", "every: 0.5 s"),
+                                   ("width: 20 um", "width: 6 um"),
+                                   ("center: [5 um, 10 um], radius: 3 um", "center: [5 um, 3 um], radius: 1.5 um")],
+                  "cell")
+names = {att.get("Name") for att in last_attributes(os.path.join(out, "cell.xmf")).findall("Attribute")}
 assert names == {"xi", "phi_l", "phi_s", "current"}, names
 table = np.genfromtxt(os.path.join(out, "scalars.csv"), delimiter=",", names=True)
 v = table["v_cell_V"][-1]
 assert v < 0, "positive current plates at x = 0, so V_cell < 0"
 assert np.allclose(table["i_ionic_A_m2"] + table["i_electronic_A_m2"], 5.0, rtol=1e-4)
-for script, extra, png in [("plot_scalars.py", [], "scalars.png"), ("plot_field.py", ["--field", "current"], "current.png")]:
-    r = subprocess.run([sys.executable, os.path.join(a.source, "postprocess", script), out] + extra,
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    with open(os.path.join(out, png), "rb") as f:
-        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+make_plots(out, [("plot_scalars.py", [], "scalars.png"), ("plot_field.py", ["--field", "current"], "current.png")])
 
 # The liquid benchmark's quick example, shortened: its fields are in the XDMF, the concentration
 # is a site fraction that the far side holds at c0, the cations balance the inflow, and the
 # plots are made.
-with open(os.path.join(a.source, "inputs/examples/hong2018_liquid_small.yaml")) as f:
-    text = f.read()
-text = text.replace("cells: [400, 200], length: [100, 50]", "cells: [160, 40], length: [40, 10]")
-text = text.replace("end: 40", "end: 0.5").replace("  every: 4\n", "  every: 0.25\n")
-text = text.replace("dir: results/hong2018_liquid_small", "dir: " + os.path.join(a.work, "liquid"))
-case = os.path.join(a.work, "liquid.yaml")
-with open(case, "w") as f:
-    f.write(text)
-run = subprocess.run([a.dendrite, "run", case, "--quiet"], capture_output=True, text=True)
-assert run.returncode == 0, run.stderr
-out = os.path.join(a.work, "liquid")
-g = ET.parse(os.path.join(out, "liquid.xmf")).getroot().find("Domain/Grid").findall("Grid")[-1]
+out = run_example("hong2018_liquid_small.yaml",
+                  [("cells: [400, 200], length: [100, 50]", "cells: [160, 40], length: [40, 10]"),
+                   ("end: 40", "end: 0.5"), ("  every: 4\n", "  every: 0.25\n")], "liquid")
+g = last_attributes(os.path.join(out, "liquid.xmf"))
 assert {att.get("Name") for att in g.findall("Attribute")} == {"xi", "concentration", "phi", "w"}
 fname, dset = g.find("Attribute[@Name='concentration']/DataItem").text.strip().split(":")
 with h5py.File(os.path.join(out, fname), "r") as h:
@@ -135,10 +146,6 @@ table = np.genfromtxt(os.path.join(out, "scalars.csv"), delimiter=",", names=Tru
 assert table["tip"][-1] > table["tip"][0] > 19.9, "the front advances from x = 20"
 assert np.allclose(table["total_cations"] - table["total_cations"][0], table["cation_inflow"],
                    rtol=1e-6, atol=1e-6), "cations in the cell change only by what enters"
-for script, extra, png in [("plot_scalars.py", [], "scalars.png"), ("plot_field.py", ["--field", "concentration"], "concentration.png")]:
-    r = subprocess.run([sys.executable, os.path.join(a.source, "postprocess", script), out] + extra,
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    with open(os.path.join(out, png), "rb") as f:
-        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+make_plots(out, [("plot_scalars.py", [], "scalars.png"),
+                 ("plot_field.py", ["--field", "concentration"], "concentration.png")])
 print("3 passed, 0 failed")
