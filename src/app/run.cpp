@@ -79,8 +79,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
         << sim->describe() << "\nend " << units::format_duration(cfg.time.end) << ", output " << dir
         << "\n";
 
+  double last_h = dt;
   auto record_scalars = [&]() {
-    std::vector<double> row{double(step), t, dt};
+    std::vector<double> row{double(step), t, last_h};
     for (double v : sim->scalars()) row.push_back(v);
     table.add(std::move(row));
   };
@@ -142,6 +143,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   double last_ckpt_wall = 0.0;
   std::int64_t steps_this_run = 0;
   bool interrupted = false;
+  std::string ended_because;
   while (t < cfg.time.end - eps) {
     if (cfg.time.max_steps > 0 && step >= cfg.time.max_steps) break;
     // Shorten the steps before an output time or the end so outputs land exactly on the
@@ -153,11 +155,15 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     const bool lands = remaining <= dt + eps;
     const double h = lands ? remaining : (remaining < 2.0 * dt ? 0.5 * remaining : dt);
     sim->step(h);
+    last_h = h;
     t = lands ? target : t + h;
     ++step;
     ++steps_this_run;
-    const bool output_due = t >= next_output - eps;
-    if (step % cfg.output.scalars_every == 0 || output_due) record_scalars();
+    bool output_due = t >= next_output - eps;
+    const bool scalars_due = step % cfg.output.scalars_every == 0 || output_due;
+    if (scalars_due) record_scalars();
+    if (scalars_due) ended_because = sim->stop_reason();
+    if (!ended_because.empty()) output_due = true;  // the last state is worth a look
     const bool to_insitu = insitu_due();
     if (to_insitu && cfg.insitu.every > 0)
       next_insitu = cfg.insitu.every * (std::round(t / cfg.insitu.every) + 1.0);
@@ -182,6 +188,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
       interrupted = true;
       break;
     }
+    if (!ended_because.empty()) break;
     if (progress.due()) progress.update(step, t, h, sim->progress());
   }
 
@@ -189,7 +196,8 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   s.steps = step;
   s.time = t;
   s.wall_seconds = wall_before + progress.wall_elapsed();
-  s.completed = !interrupted && t >= cfg.time.end - eps;
+  s.completed = !interrupted && (t >= cfg.time.end - eps || !ended_because.empty());
+  s.ended_because = ended_because;
   if (!interrupted) {
     if (writer.history().empty() || writer.history().back().step != step) {
       record_scalars();
@@ -205,6 +213,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     if (interrupted)
       log << "stopped at step " << step << " (t = " << units::format_duration(t)
           << "); continue with: dendrite run " << cfg.source << " --resume\n";
+    else if (!ended_because.empty())
+      log << "ended at step " << step << ", t = " << units::format_duration(t) << ": "
+          << ended_because << "\n";
     else
       log << "done: " << step << " steps, t = " << units::format_duration(t) << ", wall "
           << format_clock(s.wall_seconds) << "\n";

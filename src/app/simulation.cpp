@@ -223,18 +223,20 @@ class LiquidSimulation : public Simulation {
     inflow_ += last_.cation_flux;
   }
   std::vector<std::string> columns() const override {
-    return {"current",        "metal_amount",        "tip",
-            "deepest",        "total_cations",       "cation_inflow",
-            "phi_iterations", "transport_iterations"};
+    return {"current",  "metal_amount",   "tip",
+            "deepest",  "total_cations",  "cation_inflow",
+            "substeps", "phi_iterations", "transport_iterations"};
   }
   std::vector<double> scalars() override {
     const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
+    tip_ = e.tip;
     return {model_.current(),
             model_.metal_amount(),
             e.tip,
             e.deepest,
             model_.total_cations(),
             inflow_,
+            double(last_.substeps),
             double(last_.potential_iterations),
             double(last_.transport_iterations)};
   }
@@ -270,12 +272,26 @@ class LiquidSimulation : public Simulation {
     std::snprintf(buf, sizeof buf, "tip %.4g  current %.4g", e.tip, model_.current());
     return buf;
   }
+  /// Metal connected to the electrode within one interface width of the counter electrode
+  /// has shorted the cell: nothing after that is electrodeposition.
+  std::string stop_reason() const override {
+    const double far = cfg_.grid.origin[0] + cfg_.grid.length(0);
+    const double width = AllenCahn::interface_width(cfg_.allen_cahn);
+    if (tip_ < far - width) return {};
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "short circuit: metal connected to the electrode reached x = %.4g (counter "
+                  "electrode at %.4g)",
+                  tip_, far);
+    return buf;
+  }
 
  private:
   RunConfig cfg_;
   LiquidCell model_;
   LiquidStepReport last_{};
   double inflow_ = 0.0;
+  double tip_ = 0.0;  ///< from the last scalars() call
 };
 
 }  // namespace

@@ -68,6 +68,11 @@ void reaction_rhs(const Grid& g, const liquid::Params& p, const View<real>& xi,
       });
 }
 
+double max_abs(const Grid& g, const View<double>& a) {
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return std::abs(a(i, j, k)); });
+}
+
 double max_change(const Grid& g, const View<double>& a, const View<double>& b) {
   return parallel_max(
       g.interior(), DND_LAMBDA(int i, int j, int k) { return std::abs(a(i, j, k) - b(i, j, k)); });
@@ -223,6 +228,8 @@ constexpr double kPotentialTolerance = 1e-10;  ///< V, largest change of phi
 constexpr int kMaxTransportIterations = 200;
 constexpr double kTransportTolerance = 1e-11;  ///< largest change of rho by a Newton step
 constexpr double kMaxNewtonStep = 1.0;
+constexpr double kMaxXiChange = 0.05;             ///< largest change of xi in one (sub)step
+constexpr std::uint64_t kMaxSubsteps = 1u << 16;  ///< RNG counters reserved per step
 constexpr double kBoundW = 30.0;  ///< |w| bound: c_l, c_s saturated to 1e-7 beyond it
 
 }  // namespace
@@ -277,7 +284,7 @@ void LiquidCell::fill_ghosts() {
 }
 
 int LiquidCell::solve_potential() {
-  return solve_potential(0.0);
+  return solve_potential(0.0, 0);
 }
 
 double LiquidCell::noise_amplitude(double dt) const {
@@ -287,14 +294,14 @@ double LiquidCell::noise_amplitude(double dt) const {
   return a;
 }
 
-int LiquidCell::solve_potential(double noise) {
+int LiquidCell::solve_potential(double noise, int substep) {
   const Grid& g = grid_;
   const liquid::Params& p = s_.p;
   fill_ghosts();
-  const double a = noise;
+  const std::uint64_t counter = step_ * kMaxSubsteps + std::uint64_t(substep);
   g.dim == 3
-      ? capillary_rate<true>(g, p, xi_.view(), cap_.view(), grad_.view(), a, s_.seed, step_)
-      : capillary_rate<false>(g, p, xi_.view(), cap_.view(), grad_.view(), a, s_.seed, step_);
+      ? capillary_rate<true>(g, p, xi_.view(), cap_.view(), grad_.view(), noise, s_.seed, counter)
+      : capillary_rate<false>(g, p, xi_.view(), cap_.view(), grad_.view(), noise, s_.seed, counter);
   coefficients(g, p, xi_.view(), w_.view(), sigma_.view(), mob_.view());
   int it = 0;
   while (it < kMaxPotentialIterations) {
@@ -360,12 +367,38 @@ void LiquidCell::advance_order_parameter(double dt) {
   halo_.fill(xi_, xi_bcs_);
 }
 
+/// One step of length dt, split into equal substeps where the rate would move xi by more
+/// than kMaxXiChange anywhere: a filament racing towards the counter electrode moves its
+/// front more than a tenth of the interface width per step at the configured dt, and the
+/// lagged couplings then lose accuracy and, closer still, the transport Newton iteration.
+/// The split is decided from the state at each substep, so a restart repeats it exactly.
 LiquidStepReport LiquidCell::step(double dt) {
+  LiquidStepReport rep;
+  double left = dt;
+  int sub = 0;
+  while (left > 0.0) {
+    if (std::uint64_t(sub) >= kMaxSubsteps)
+      throw std::runtime_error("liquid mode: a step needed more than 65536 substeps");
+    double h = left;
+    rep.potential_iterations += solve_potential(noise_amplitude(h), sub);
+    const double change = h * max_abs(grid_, rate_.view());
+    if (change > kMaxXiChange) {
+      h = left / std::ceil(change / kMaxXiChange);
+      rep.potential_iterations += solve_potential(noise_amplitude(h), sub);
+    }
+    substep(h, rep);
+    left = left - h > 1e-12 * dt ? left - h : 0.0;
+    ++sub;
+  }
+  rep.substeps = sub;
+  ++step_;
+  return rep;
+}
+
+/// The rest of a (sub)step after the potential solve.
+void LiquidCell::substep(double dt, LiquidStepReport& rep) {
   const Grid& g = grid_;
   const liquid::Params& p = s_.p;
-  LiquidStepReport rep;
-  rep.potential_iterations = solve_potential(noise_amplitude(dt));
-
   density_field(g, p, xi_.view(), w_.view(), rho_old_.view());
   halo_.fill(phi_, phi_bcs_);
   halo_.fill(mob_, mob_bcs_);
@@ -373,10 +406,8 @@ LiquidStepReport LiquidCell::step(double dt) {
              : migration<false>(g, p, phi_.view(), mob_.view(), mig_.view());
   const double mig_in = migration_inflow(g, p, phi_.view(), mob_.view());
   advance_order_parameter(dt);
-  rep.transport_iterations = transport(dt);
-  rep.cation_flux = dt * (mig_in - w_solver_.boundary_flux(w_, 0, 1));
-  ++step_;
-  return rep;
+  rep.transport_iterations += transport(dt);
+  rep.cation_flux += dt * (mig_in - w_solver_.boundary_flux(w_, 0, 1));
 }
 
 double LiquidCell::current() const {

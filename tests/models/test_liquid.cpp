@@ -124,5 +124,26 @@ TEST(Liquid, ReducedBenchmarkTipMatchesConvergedReference) {
   EXPECT_NEAR(extrapolated - fine.tip0, advance_ref, 0.03 * advance_ref);
 }
 
+// A step long enough to move the front by more than a tenth of its width is split, and the
+// split step lands close to the same interval taken in small steps.
+TEST(Liquid, LongStepIsSplitWhereTheFrontWouldJump) {
+  const Grid g = grid_of(20.0, 5.0, 0.125);
+  LiquidSetup s;
+  LiquidCell fine(g, s), split(g, s);
+  fine.xi().upload_interior(front_with_bump(g, s.p, 5.0, 1.5));
+  for (int n = 0; n < 150; ++n) fine.step(0.002);  // t = 0.3: the tip runs at ~10 per unit time
+  split.xi().upload_interior(fine.xi().download_interior());
+  split.w().upload_interior(fine.w().download_interior());
+  split.phi().upload_interior(fine.phi().download_interior());
+  const double tip0 = metal_extent(g, fine.xi().download_interior()).tip;
+  const LiquidStepReport r = split.step(0.04);
+  for (int n = 0; n < 20; ++n) fine.step(0.002);
+  const double fine_advance = metal_extent(g, fine.xi().download_interior()).tip - tip0;
+  const double split_advance = metal_extent(g, split.xi().download_interior()).tip - tip0;
+  EXPECT_GE(r.substeps, 4);
+  EXPECT_GT(fine_advance, 0.3);
+  EXPECT_NEAR(split_advance, fine_advance, 0.1 * fine_advance);
+}
+
 }  // namespace
 }  // namespace dnd

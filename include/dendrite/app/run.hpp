@@ -23,7 +23,8 @@ struct RunSummary {
   std::int64_t steps = 0;
   double time = 0.0;
   double wall_seconds = 0.0;
-  bool completed = false;  ///< reached time.end (false when stopped early or interrupted)
+  bool completed = false;     ///< reached time.end or the model's end (not interrupted)
+  std::string ended_because;  ///< the model's reason when it ended the run before time.end
   std::string xdmf, table, checkpoint;
 };
 

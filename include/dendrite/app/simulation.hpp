@@ -31,6 +31,9 @@ class Simulation {
   virtual void load(const Checkpoint& c) = 0;
   /// A short state summary for progress lines ("V = -2.8 mV  front 5.0 um").
   virtual std::string progress() = 0;
+  /// Why the run should end before time.end (a short circuit), or empty. Asked after each
+  /// row of the scalar table, from the state scalars() last saw.
+  virtual std::string stop_reason() const { return {}; }
 };
 
 std::unique_ptr<Simulation> make_simulation(const RunConfig& cfg);

@@ -35,6 +35,7 @@ struct LiquidStepReport {
   int potential_iterations = 0;  ///< fixed-point iterations of eq. (32)
   int transport_iterations = 0;  ///< Newton iterations of eq. (31)
   double cation_flux = 0.0;      ///< cations that entered through x = Lx during the step
+  int substeps = 1;              ///< the step was split where xi would have moved too far
 };
 
 class LiquidCell {
@@ -73,7 +74,8 @@ class LiquidCell {
  private:
   void fill_ghosts();
   double noise_amplitude(double dt) const;
-  int solve_potential(double noise);
+  int solve_potential(double noise, int substep);
+  void substep(double dt, LiquidStepReport& rep);
   int transport(double dt);
   void advance_order_parameter(double dt);
 
