@@ -1,4 +1,5 @@
 #include "dendrite/app/cli.hpp"
+#include "dendrite/io/version.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -14,10 +15,6 @@
 
 #if defined(_OPENMP)
 #include <omp.h>
-#endif
-
-#ifndef DENDRITE_VERSION
-#define DENDRITE_VERSION "unknown"
 #endif
 
 namespace dnd {
@@ -172,7 +169,7 @@ int dendrite_main(int argc, const char* const* argv, std::ostream& out, std::ost
       return 0;
     }
     if (cmd == "--version") {
-      out << "dendrite " << DENDRITE_VERSION << " (" << backend_name << ", " << precision_name
+      out << "dendrite " << version() << " (" << backend_name << ", " << precision_name
           << " precision)\n";
       return 0;
     }

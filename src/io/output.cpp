@@ -6,15 +6,12 @@
 
 #include "dendrite/core/memory.hpp"
 #include "dendrite/io/hdf5_file.hpp"
-
-#ifndef DENDRITE_VERSION
-#define DENDRITE_VERSION "unknown"
-#endif
+#include "dendrite/io/version.hpp"
 
 namespace dnd {
 
 Provenance Provenance::current(const std::string& config_text, const std::string& config_path) {
-  return {config_text,  config_path,    DENDRITE_VERSION,
+  return {config_text,  config_path,    dnd::version(),
           backend_name, precision_name, memory::device_description()};
 }
 
