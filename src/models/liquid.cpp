@@ -375,17 +375,19 @@ void LiquidCell::advance_order_parameter(double dt) {
 LiquidStepReport LiquidCell::step(double dt) {
   LiquidStepReport rep;
   double left = dt;
+  double h_last = dt;  // substeps after a split try the split's length first
   int sub = 0;
   while (left > 0.0) {
     if (std::uint64_t(sub) >= kMaxSubsteps)
       throw std::runtime_error("liquid mode: a step needed more than 65536 substeps");
-    double h = left;
+    double h = std::min(left, h_last);
     rep.potential_iterations += solve_potential(noise_amplitude(h), sub);
     const double change = h * max_abs(grid_, rate_.view());
     if (change > kMaxXiChange) {
-      h = left / std::ceil(change / kMaxXiChange);
+      h = left / std::ceil(left * change / (h * kMaxXiChange));
       rep.potential_iterations += solve_potential(noise_amplitude(h), sub);
     }
+    h_last = h;
     substep(h, rep);
     left = left - h > 1e-12 * dt ? left - h : 0.0;
     ++sub;
