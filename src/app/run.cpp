@@ -162,7 +162,8 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     bool output_due = t >= next_output - eps;
     const bool scalars_due = step % cfg.output.scalars_every == 0 || output_due;
     if (scalars_due) record_scalars();
-    if (scalars_due) ended_because = sim->stop_reason();
+    ended_because = sim->stop_reason();
+    if (!ended_because.empty() && !scalars_due) record_scalars();
     if (!ended_because.empty()) output_due = true;  // the last state is worth a look
     const bool to_insitu = insitu_due();
     if (to_insitu && cfg.insitu.every > 0)

@@ -229,7 +229,6 @@ class LiquidSimulation : public Simulation {
   }
   std::vector<double> scalars() override {
     const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
-    tip_ = e.tip;
     return {model_.current(),
             model_.metal_amount(),
             e.tip,
@@ -277,12 +276,15 @@ class LiquidSimulation : public Simulation {
   std::string stop_reason() const override {
     const double far = cfg_.grid.origin[0] + cfg_.grid.length(0);
     const double width = AllenCahn::interface_width(cfg_.allen_cahn);
-    if (tip_ < far - width) return {};
+    // Metal only grows from the electrode in this model (no nucleation): metal near the
+    // counter electrode is the filament's tip.
+    if (!(model_.max_xi_beyond(far - width) > 0.5)) return {};
+    const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
     char buf[160];
     std::snprintf(buf, sizeof buf,
-                  "short circuit: metal connected to the electrode reached x = %.4g (counter "
-                  "electrode at %.4g)",
-                  tip_, far);
+                  "short circuit: metal from the electrode reached x = %.4g (counter electrode "
+                  "at %.4g)",
+                  e.tip, far);
     return buf;
   }
 
@@ -291,7 +293,6 @@ class LiquidSimulation : public Simulation {
   LiquidCell model_;
   LiquidStepReport last_{};
   double inflow_ = 0.0;
-  double tip_ = 0.0;  ///< from the last scalars() call
 };
 
 }  // namespace

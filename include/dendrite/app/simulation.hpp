@@ -31,8 +31,8 @@ class Simulation {
   virtual void load(const Checkpoint& c) = 0;
   /// A short state summary for progress lines ("V = -2.8 mV  front 5.0 um").
   virtual std::string progress() = 0;
-  /// Why the run should end before time.end (a short circuit), or empty. Asked after each
-  /// row of the scalar table, from the state scalars() last saw.
+  /// Why the run should end before time.end (a short circuit), or empty. Asked after every
+  /// step, so it must be cheap (a reduction, no download).
   virtual std::string stop_reason() const { return {}; }
 };
 
