@@ -39,6 +39,8 @@ if "v_cell_V" in s.dtype.names:
 elif "cation_inflow" in s.dtype.names:
     ax[0].plot(t, s["current"], color="C0")
     ax[0].set(ylabel="current density at x = Lx (normalised)", title="current")
+    if s["current"].min() > 0:
+        ax[0].set_yscale("log")  # a short circuit ends with a spike of several decades
     ax[1].plot(t, s["tip"], label="tip (connected to the electrode)")
     ax[1].plot(t, s["deepest"], ":", label="deepest metal")
     ax[1].set(ylabel="x (normalised length)", title="metal front")
