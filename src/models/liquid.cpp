@@ -213,9 +213,9 @@ EllipticOptions potential_options() {
   return o;
 }
 
-/// Each Newton iteration needs only a modest linear tolerance; arithmetic faces because D
-/// is smooth and vanishes in the metal (a harmonic mean would pin the front's flux to zero
-/// one cell early and cost an order of accuracy).
+/// Each Newton iteration needs only a modest linear tolerance. Arithmetic faces because D is
+/// smooth and vanishes in the metal: a harmonic mean would all but close every face between
+/// the last liquid cell and a metal cell, although the flux there is what feeds the front.
 EllipticOptions transport_options() {
   EllipticOptions o = potential_options();
   o.rel_tol = 1e-9;
