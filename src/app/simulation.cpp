@@ -173,6 +173,10 @@ class ElectrodepositionSimulation : public Simulation {
                   model_.metal_thickness() * 1e6);
     return buf;
   }
+  /// A filament from the anode that reaches the counter electrode has shorted the cell.
+  std::string stop_reason() const override {
+    return short_circuit(cfg_.grid, model_.xi(), cfg_.cell.spec.interface_width);
+  }
 
  private:
   RunConfig cfg_;
@@ -274,18 +278,7 @@ class LiquidSimulation : public Simulation {
   /// Metal connected to the electrode within one interface width of the counter electrode
   /// has shorted the cell: nothing after that is electrodeposition.
   std::string stop_reason() const override {
-    const double far = cfg_.grid.origin[0] + cfg_.grid.length(0);
-    const double width = AllenCahn::interface_width(cfg_.allen_cahn);
-    // Metal only grows from the electrode in this model (no nucleation): metal near the
-    // counter electrode is the filament's tip.
-    if (!(model_.max_xi_beyond(far - width) > 0.5)) return {};
-    const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "short circuit: metal from the electrode reached x = %.4g (counter electrode "
-                  "at %.4g)",
-                  e.tip, far);
-    return buf;
+    return short_circuit(cfg_.grid, model_.xi(), AllenCahn::interface_width(cfg_.allen_cahn));
   }
 
  private:

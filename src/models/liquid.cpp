@@ -426,15 +426,6 @@ double LiquidCell::total_cations() {
   return density_integral(grid_, s_.p, xi_.view(), w_.view());
 }
 
-double LiquidCell::max_xi_beyond(double x) const {
-  Box b = grid_.interior();
-  b.lo[0] = std::max(0, int(std::ceil((x - grid_.origin[0]) / grid_.dx[0] - 0.5)));
-  if (b.lo[0] >= b.hi[0]) return 0.0;
-  const View<real> v = xi_.view();
-  return parallel_max(
-      b, DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); });
-}
-
 double LiquidCell::metal_amount() const {
   return h_integral(grid_, xi_.view());
 }

@@ -2,7 +2,11 @@
 #include "dendrite/models/metal_extent.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <deque>
+
+#include "dendrite/core/parallel.hpp"
 
 namespace dnd {
 
@@ -54,6 +58,28 @@ MetalExtent metal_extent(const Grid& g, const std::vector<real>& xi) {
   for (std::size_t m = 0; m < xi.size(); ++m)
     if (xi[m] > kHalf) e.deepest = std::max(e.deepest, edge_position(g, xi, m, int(m % nx)));
   return e;
+}
+
+double max_at_or_beyond(const Grid& g, const Field<real>& xi, double x) {
+  Box b = g.interior();
+  b.lo[0] = std::max(0, int(std::ceil((x - g.origin[0]) / g.dx[0] - 0.5)));
+  if (b.lo[0] >= b.hi[0]) return 0.0;
+  const View<real> v = xi.view();
+  return parallel_max(
+      b, DND_LAMBDA(int i, int j, int k) { return double(v(i, j, k)); });
+}
+
+std::string short_circuit(const Grid& g, const Field<real>& xi, double reach) {
+  const double far = g.origin[0] + g.length(0);
+  if (!(max_at_or_beyond(g, xi, far - reach) > 0.5)) return {};
+  const MetalExtent e = metal_extent(g, xi.download_interior());
+  if (e.tip < far - reach) return {};  // an isolated nucleus near the counter electrode
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "short circuit: metal from the electrode reached x = %.4g (counter electrode at "
+                "%.4g)",
+                e.tip, far);
+  return buf;
 }
 
 }  // namespace dnd

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "dendrite/models/metal_extent.hpp"
@@ -57,6 +58,29 @@ TEST(MetalExtent, NoMetalAtTheAnodeMeansNoTip) {
   const MetalExtent e = metal_extent(g, xi);
   EXPECT_EQ(e.tip, 0.0);
   EXPECT_NEAR(e.deepest, 10.0, 1e-12);
+}
+
+// The run-ending check: a filament from the electrode within reach of x = Lx is a short; an
+// isolated nucleus there is not (a later nucleation model can make one); nothing there is
+// nothing.
+TEST(MetalExtent, ShortCircuitNeedsConnectedMetalAtTheCounterElectrode) {
+  const Grid g = strip(40, 10, 1.0);
+  Field<real> field(g);
+  auto verdict = [&](const std::vector<real>& xi) {
+    field.upload_interior(xi);
+    return short_circuit(g, field, 1.0);
+  };
+  std::vector<real> xi = flat_front(g, 8.0, 0.5);
+  EXPECT_EQ(verdict(xi), "");
+  std::vector<real> nucleus = xi;
+  for (int i = 37; i < 40; ++i) nucleus[std::size_t(i + g.n[0] * 5)] = real(1.0);
+  EXPECT_EQ(verdict(nucleus), "");
+  EXPECT_GT(max_at_or_beyond(g, field, 39.0), 0.5);  // the nucleus is seen, then dismissed
+  for (int i = 0; i < 40; ++i) xi[std::size_t(i + g.n[0] * 2)] = real(1.0);
+  const std::string reason = verdict(xi);
+  EXPECT_NE(reason.find("short circuit: metal from the electrode reached x = 40"),
+            std::string::npos)
+      << reason;
 }
 
 }  // namespace

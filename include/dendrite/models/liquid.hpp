@@ -64,8 +64,6 @@ class LiquidCell {
   double total_cations();
   /// Integral of h(xi): the metal area (2D) or volume (3D).
   double metal_amount() const;
-  /// Largest xi in the cells whose centre lies at or beyond x (a reduction on the device).
-  double max_xi_beyond(double x) const;
   /// Current density through x = Lx (normalised units), from the potential flux;
   /// positive when cations move towards the metal.
   double current() const;
