@@ -1,5 +1,6 @@
 #include "dendrite/app/progress.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -18,9 +19,30 @@ std::string format_clock(double s) {
   return buf;
 }
 
+void RecentPace::add(double wall_s, double t) {
+  samples_.emplace_back(wall_s, t);
+  // Keep the newest sample that is at least a window old, and everything after it.
+  while (samples_.size() > 2 && samples_[1].first <= wall_s - window_) samples_.pop_front();
+}
+
+double RecentPace::remaining(double t_end) const {
+  if (samples_.size() < 2) return NAN;
+  const auto& [wall0, t0] = samples_.front();
+  const auto& [wall1, t1] = samples_.back();
+  if (!(t1 > t0)) return NAN;
+  return std::max(0.0, t_end - t1) * (wall1 - wall0) / (t1 - t0);
+}
+
+// The pace window spans ten progress lines, and at least a minute, so one slow output step
+// does not swing the estimate.
 Progress::Progress(double t_start, double t_end, double every_wall_s, bool quiet, std::ostream& os)
-    : t_start_(t_start), t_end_(t_end), every_(every_wall_s), quiet_(quiet), os_(os) {
+    : t_end_(t_end),
+      every_(every_wall_s),
+      quiet_(quiet),
+      os_(os),
+      pace_(std::max(60.0, 10 * every_wall_s)) {
   start_ = last_ = clock::now();
+  pace_.add(0.0, t_start);
 }
 
 double Progress::wall_elapsed() const {
@@ -38,8 +60,8 @@ void Progress::update(std::int64_t step, double t, double dt, const std::string&
   if (!force && std::chrono::duration<double>(now - last_).count() < every_) return;
   last_ = now;
   const double wall = wall_elapsed();
-  const double done = (t - t_start_) / (t_end_ - t_start_);
-  const double eta = done > 0 ? wall * (1 - done) / done : NAN;
+  pace_.add(wall, t);
+  const double eta = pace_.remaining(t_end_);
   char head[64];
   std::snprintf(head, sizeof head, "[%3d%%]", int(100 * (t / t_end_) + 1e-9));
   os_ << head << " step " << step << "  t = " << units::format_duration(t) << "  dt "

@@ -4,10 +4,28 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <ostream>
 #include <string>
 
 namespace dnd {
+
+/// Remaining wall time from the recent pace: simulated time gained per wall second over the
+/// last `window_s` of wall time. A whole-run average under-reads when a run slows down (a
+/// filament racing to the counter electrode forces substeps); the recent pace shows the
+/// slowdown within one window.
+class RecentPace {
+ public:
+  explicit RecentPace(double window_s) : window_(window_s) {}
+  void add(double wall_s, double t);
+  /// Wall seconds to reach t_end at the recent pace; NaN before two samples or while the
+  /// simulated time stands still.
+  double remaining(double t_end) const;
+
+ private:
+  double window_;
+  std::deque<std::pair<double, double>> samples_;  ///< (wall, t), oldest first
+};
 
 class Progress {
  public:
@@ -20,10 +38,11 @@ class Progress {
 
  private:
   using clock = std::chrono::steady_clock;
-  double t_start_, t_end_, every_;
+  double t_end_, every_;
   bool quiet_;
   std::ostream& os_;
   clock::time_point start_, last_;
+  RecentPace pace_;
 };
 
 /// "1:02:03" or "2:05" for a duration in seconds.
