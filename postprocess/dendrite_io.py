@@ -34,6 +34,13 @@ def read_field(ref):
         return h[dset][...]
 
 
+def field_shape(ref):
+    """Array shape (z, y, x order) of a field without reading it."""
+    path, dset = ref
+    with h5py.File(path, "r") as h:
+        return h[dset].shape
+
+
 def scalars(result_dir):
     return np.genfromtxt(os.path.join(result_dir, "scalars.csv"), delimiter=",", names=True)
 

@@ -14,7 +14,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from dendrite_io import scalars, steps  # noqa: E402
+from dendrite_io import field_shape, scalars, steps  # noqa: E402
+
+
+def cell_height(result_dir):
+    """Extent along y of a 2D run (None in 3D, where metal_amount is a volume)."""
+    _, fields, spacing = steps(result_dir)[0]
+    shape = field_shape(next(iter(fields.values())))
+    return shape[0] * spacing[0] if len(shape) == 2 else None
+
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("result_dir")
@@ -41,6 +49,9 @@ elif "cation_inflow" in s.dtype.names:
     ax[0].set(ylabel="current density at x = Lx (normalised)", title="current")
     if s["current"].min() > 0:
         ax[0].set_yscale("log")  # a short circuit ends with a spike of several decades
+    height = cell_height(a.result_dir)
+    if height:
+        ax[1].plot(t, s["metal_amount"] / height, label="mean front (metal area / height)")
     ax[1].plot(t, s["tip"], label="tip (connected to the electrode)")
     ax[1].plot(t, s["deepest"], ":", label="deepest metal")
     ax[1].set(ylabel="x (normalised length)", title="metal front")
