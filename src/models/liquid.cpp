@@ -227,12 +227,12 @@ constexpr int kMaxPotentialIterations = 50;
 constexpr double kPotentialTolerance = 1e-10;  ///< V, largest change of phi
 constexpr int kMaxTransportIterations = 200;
 constexpr double kTransportTolerance = 1e-11;  ///< largest change of rho by a Newton step
-/// Largest change of w per Newton iteration. Cells that turn to metal in a step need w moved
-/// by up to ~10 (the logistic is saturated there); with a cap of 1 the iteration crawls there
-/// for ~10 iterations before converging quadratically. Measured on the racing filament of the
-/// full benchmark (3 steps, 28 substeps): cap 1: 304 Newton / 1130 linear iterations; 2: 219 /
-/// 767; 3: 209 / 704; 5: 225 / 711, the same trajectory to 6 digits; cap 10 overshoots and
-/// does not converge.
+/// Largest change of w per Newton iteration. While a filament races, a few cells per step
+/// need w moved by ~10 (where the concentrations are nearly saturated and chi is small); with
+/// a cap of 1 the iteration crawls for ~10 iterations before converging quadratically.
+/// Measured on the racing filament of the full benchmark (3 steps, 28 substeps), Newton /
+/// linear iterations: cap 1: 304 / 1130; 2: 219 / 767; 3: 209 / 704; 5: 225 / 711, all on
+/// the same trajectory to 6 digits; cap 10 overshoots and does not converge.
 constexpr double kMaxNewtonStep = 3.0;
 constexpr double kMaxXiChange = 0.05;             ///< largest change of xi in one (sub)step
 constexpr std::uint64_t kMaxSubsteps = 1u << 16;  ///< RNG counters reserved per step
