@@ -119,9 +119,9 @@ int cmd_run(Args& a, std::ostream& out, std::ostream& err, bool check_only) {
   if (!outdir.empty()) cfg.output.dir = outdir;
   if (check_only) {
     out << path << ": OK\n  model " << cfg.model << ", " << cfg.grid.dim << "D, "
-        << cfg.grid.cells() << " cells, dt " << cfg.time.dt << " s, "
+        << cfg.grid.cells() << " cells, dt " << format_sim_time(cfg, cfg.time.dt) << ", "
         << std::int64_t(std::ceil(cfg.time.end / cfg.time.dt)) << " steps to "
-        << units::format_duration(cfg.time.end) << ", about " << estimated_bytes(cfg) / (1 << 20)
+        << format_sim_time(cfg, cfg.time.end) << ", about " << estimated_bytes(cfg) / (1 << 20)
         << " MiB\n  output " << cfg.output.dir << "\n";
     return 0;
   }

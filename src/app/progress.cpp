@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
-#include "dendrite/io/units.hpp"
+#include <utility>
 
 namespace dnd {
 
@@ -35,12 +34,14 @@ double RecentPace::remaining(double t_end) const {
 
 // The pace window spans ten progress lines, and at least a minute, so one slow output step
 // does not swing the estimate.
-Progress::Progress(double t_start, double t_end, double every_wall_s, bool quiet, std::ostream& os)
+Progress::Progress(double t_start, double t_end, double every_wall_s, bool quiet, std::ostream& os,
+                   std::function<std::string(double)> time_text)
     : t_end_(t_end),
       every_(every_wall_s),
       quiet_(quiet),
       os_(os),
-      pace_(std::max(60.0, 10 * every_wall_s)) {
+      pace_(std::max(60.0, 10 * every_wall_s)),
+      time_text_(std::move(time_text)) {
   start_ = last_ = clock::now();
   pace_.add(0.0, t_start);
 }
@@ -64,9 +65,8 @@ void Progress::update(std::int64_t step, double t, double dt, const std::string&
   const double eta = pace_.remaining(t_end_);
   char head[64];
   std::snprintf(head, sizeof head, "[%3d%%]", int(100 * (t / t_end_) + 1e-9));
-  os_ << head << " step " << step << "  t = " << units::format_duration(t) << "  dt "
-      << units::format_duration(dt) << "  wall " << format_clock(wall) << "  ETA "
-      << format_clock(eta);
+  os_ << head << " step " << step << "  t = " << time_text_(t) << "  dt " << time_text_(dt)
+      << "  wall " << format_clock(wall) << "  ETA " << format_clock(eta);
   if (!extra.empty()) os_ << "  " << extra;
   os_ << std::endl;
 }

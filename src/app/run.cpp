@@ -70,13 +70,13 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     writer.set_history(hist, cfg.output.fields);
     if (!opt.quiet)
       log << "resuming from " << restart << " at step " << step
-          << ", t = " << units::format_duration(t) << "\n";
+          << ", t = " << format_sim_time(cfg, t) << "\n";
   }
 
   if (!opt.quiet)
     log << "dendrite " << prov.version << " | backend " << prov.backend << " | " << prov.device
         << " | precision " << prov.precision << "\n"
-        << sim->describe() << "\nend " << units::format_duration(cfg.time.end) << ", output " << dir
+        << sim->describe() << "\nend " << format_sim_time(cfg, cfg.time.end) << ", output " << dir
         << "\n";
 
   double last_h = dt;
@@ -139,7 +139,8 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     next_insitu = cfg.insitu.every *
                   (std::floor(t / cfg.insitu.every + 1e-9) + (restart.empty() ? 1.0 : 0.0));
 
-  Progress progress(t, cfg.time.end, cfg.progress_every, opt.quiet, log);
+  Progress progress(t, cfg.time.end, cfg.progress_every, opt.quiet, log,
+                    [&cfg](double v) { return format_sim_time(cfg, v); });
   double last_ckpt_wall = 0.0;
   std::int64_t steps_this_run = 0;
   bool interrupted = false;
@@ -212,13 +213,13 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   s.checkpoint = ckpt_path;
   if (!opt.quiet) {
     if (interrupted)
-      log << "stopped at step " << step << " (t = " << units::format_duration(t)
+      log << "stopped at step " << step << " (t = " << format_sim_time(cfg, t)
           << "); continue with: dendrite run " << cfg.source << " --resume\n";
     else if (!ended_because.empty())
-      log << "ended at step " << step << ", t = " << units::format_duration(t) << ": "
+      log << "ended at step " << step << ", t = " << format_sim_time(cfg, t) << ": "
           << ended_because << "\n";
     else
-      log << "done: " << step << " steps, t = " << units::format_duration(t) << ", wall "
+      log << "done: " << step << " steps, t = " << format_sim_time(cfg, t) << ", wall "
           << format_clock(s.wall_seconds) << "\n";
     log << "fields: " << s.xdmf << "\nscalars: " << s.table << "\n";
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -808,6 +809,13 @@ RunConfig load_config(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_config(ss.str(), path);
+}
+
+std::string format_sim_time(const RunConfig& cfg, double t) {
+  if (time_kind(cfg) != Kind::dimensionless) return units::format_duration(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", t);
+  return buf;
 }
 
 }  // namespace dnd

@@ -309,5 +309,17 @@ TEST(ConfigExamples, EveryShippedExampleParses) {
   EXPECT_GE(n, 6);
 }
 
+// Logs give times with their unit, except in the liquid mode's normalised units, where a
+// unit would be wrong ("2.41 min" for t = 144.6) and three digits would freeze the progress.
+TEST(Config, SimulatedTimesAreWrittenInTheModelsUnits) {
+  RunConfig cfg;
+  cfg.model = "electrodeposition";
+  EXPECT_EQ(format_sim_time(cfg, 51.6), "51.6 s");
+  EXPECT_EQ(format_sim_time(cfg, 144.6), "2.41 min");
+  cfg.model = "liquid";
+  EXPECT_EQ(format_sim_time(cfg, 144.6), "144.6");
+  EXPECT_EQ(format_sim_time(cfg, 36.0538), "36.0538");
+}
+
 }  // namespace
 }  // namespace dnd

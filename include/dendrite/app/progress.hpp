@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -29,7 +30,9 @@ class RecentPace {
 
 class Progress {
  public:
-  Progress(double t_start, double t_end, double every_wall_s, bool quiet, std::ostream& os);
+  /// `time_text` writes simulated times (t and dt) for the line.
+  Progress(double t_start, double t_end, double every_wall_s, bool quiet, std::ostream& os,
+           std::function<std::string(double)> time_text);
   /// Print a line if `every_wall_s` passed since the last one (or if forced).
   void update(std::int64_t step, double t, double dt, const std::string& extra, bool force = false);
   /// Whether update() would print now (callers skip computing the extra text otherwise).
@@ -43,6 +46,7 @@ class Progress {
   std::ostream& os_;
   clock::time_point start_, last_;
   RecentPace pace_;
+  std::function<std::string(double)> time_text_;
 };
 
 /// "1:02:03" or "2:05" for a duration in seconds.

@@ -119,6 +119,10 @@ RunConfig parse_config(const std::string& text, const std::string& name);
 /// Bytes a run of this configuration allocates on its backend (fields and halo buffers).
 std::size_t estimated_bytes(const RunConfig& cfg);
 
+/// A simulated time for logs: with its unit (s, min, h), or as a plain number in the liquid
+/// mode's normalised units, to enough digits that a long run's progress lines move.
+std::string format_sim_time(const RunConfig& cfg, double t);
+
 /// The fields a model can write, in the order `output.fields` lists them by default.
 std::vector<std::string> model_fields(const std::string& model);
 
