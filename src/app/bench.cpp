@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 
 #include "dendrite/core/memory.hpp"
 #include "dendrite/core/parallel.hpp"
@@ -172,6 +173,11 @@ void bench_liquid(std::ostream& os, double copy_bw, double scale) {
   report(os, "lq2d liquid step", double(g.cells()), steps, secs, 2.0 * sizeof(real), copy_bw, note);
 }
 
+/// Case label with its size, e.g. "ac3d 256^3" (--scale changes the size).
+std::string sized(const char* name, int n, int dim) {
+  return std::string(name) + " " + std::to_string(n) + "^" + std::to_string(dim);
+}
+
 }  // namespace
 
 std::vector<std::string> bench_cases() {
@@ -189,15 +195,15 @@ int run_bench(const BenchOptions& opt, std::ostream& os) {
      << " | precision " << precision_name << "\n";
   const double bw = copy_bandwidth(os);
   const int n3 = std::max(16, int(256 * opt.scale));
+  const int n2 = std::max(32, int(1024 * opt.scale));
+  const int n3p = std::max(16, int(128 * opt.scale));
   if (wanted("ac2d-peer"))
     bench_allen_cahn(os, bw, 2, 512, int(1000 * std::min(1.0, opt.scale)), "ac2d-peer 512^2");
-  if (wanted("ac3d")) bench_allen_cahn(os, bw, 3, n3, 20, "ac3d 256^3");
-  if (wanted("poisson2d"))
-    bench_poisson(os, bw, 2, std::max(32, int(1024 * opt.scale)), "poisson2d 1024^2");
+  if (wanted("ac3d")) bench_allen_cahn(os, bw, 3, n3, 20, sized("ac3d", n3, 3).c_str());
+  if (wanted("poisson2d")) bench_poisson(os, bw, 2, n2, sized("poisson2d", n2, 2).c_str());
   if (wanted("ed2d")) bench_electrodeposition(os, bw, std::max(0.25, opt.scale));
   if (wanted("lq2d")) bench_liquid(os, bw, std::max(0.25, opt.scale));
-  if (wanted("poisson3d"))
-    bench_poisson(os, bw, 3, std::max(16, int(128 * opt.scale)), "poisson3d 128^3");
+  if (wanted("poisson3d")) bench_poisson(os, bw, 3, n3p, sized("poisson3d", n3p, 3).c_str());
   return 0;
 }
 
