@@ -148,4 +148,27 @@ assert np.allclose(table["total_cations"] - table["total_cations"][0], table["ca
                    rtol=1e-6, atol=1e-6), "cations in the cell change only by what enters"
 make_plots(out, [("plot_scalars.py", [], "scalars.png"),
                  ("plot_field.py", ["--field", "concentration"], "concentration.png")])
-print("3 passed, 0 failed")
+
+# compare_runs.py (the CPU-against-GPU cross-check of scripts/gpu-check): a rerun of the
+# liquid case on one thread agrees to the last bit; a copy with one cell of xi moved by 1e-5
+# of its range is flagged, and its difference is reported at that size.
+def compare(ref, other):
+    return subprocess.run([sys.executable, os.path.join(a.source, "postprocess", "compare_runs.py"),
+                           ref, other], capture_output=True, text=True)
+
+
+rerun = os.path.join(a.work, "liquid_rerun")
+r = subprocess.run([a.dendrite, "run", os.path.join(a.work, "liquid.yaml"), "--output-dir", rerun,
+                    "--quiet", "--threads", "1"], capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
+r = compare(out, rerun)
+assert r.returncode == 0 and "largest field difference 0.000e+00" in r.stdout, r.stdout + r.stderr
+fname, dset = g.find("Attribute[@Name='xi']/DataItem").text.strip().split(":")
+with h5py.File(os.path.join(rerun, fname), "r+") as h:
+    xi = h[dset.lstrip("/")]
+    cell = (0,) * (xi.ndim - 2) + (5, 7)
+    xi[cell] += 1e-5 * float(np.ptp(xi[...]))
+r = compare(out, rerun)
+assert r.returncode == 1 and "EXCEEDS" in r.stdout, r.stdout + r.stderr
+assert "max diff / range = 1.000e-05" in r.stdout, r.stdout
+print("4 passed, 0 failed")
