@@ -14,16 +14,59 @@ namespace dnd {
 
 namespace detail {
 
+/// Ghost faces of a multigrid level in one launch: the first ghost layer of every side,
+/// without edges and corners, which the 5- and 7-point level stencils never read. Periodic
+/// axes wrap; the others mirror the adjacent cell, the homogeneous Neumann condition of the
+/// levels' work boundaries (a copy, bit for bit). One launch instead of two to four per
+/// axis: on a GPU the small coarse levels cost launches, not bandwidth (docs/performance.md).
+/// A run distributed over ranks will exchange these faces through buffers instead.
+void fill_face_ghosts(const Grid& g, const int periodic[3], const View<double>& v) {
+  const int nx = g.n[0], ny = g.n[1], nz = g.n[2];
+  const std::int64_t fx = std::int64_t(ny) * nz, fy = std::int64_t(nx) * nz;
+  const std::int64_t fz = g.dim == 3 ? std::int64_t(nx) * ny : 0;
+  const int px = periodic[0], py = periodic[1], pz = periodic[2];
+  Box all;
+  all.hi[0] = int(2 * (fx + fy + fz));
+  parallel_for(
+      all, DND_LAMBDA(int t, int, int) {
+        std::int64_t r = t;
+        int i, j, k, si, sj, sk;  // ghost cell and the interior cell it takes its value from
+        if (r < 2 * fx) {
+          const int high = r >= fx;
+          r -= high * fx;
+          j = int(r % ny), k = int(r / ny);
+          i = high ? nx : -1;
+          si = high == px ? 0 : nx - 1;  // periodic: wrap; mirror: the adjacent cell
+          sj = j, sk = k;
+        } else if ((r -= 2 * fx) < 2 * fy) {
+          const int high = r >= fy;
+          r -= high * fy;
+          i = int(r % nx), k = int(r / nx);
+          j = high ? ny : -1;
+          sj = high == py ? 0 : ny - 1;
+          si = i, sk = k;
+        } else {
+          r -= 2 * fy;
+          const int high = r >= fz;
+          r -= high * fz;
+          i = int(r % nx), j = int(r / nx);
+          k = high ? nz : -1;
+          sk = high == pz ? 0 : nz - 1;
+          si = i, sj = j;
+        }
+        v(i, j, k) = v(si, sj, sk);
+      });
+}
+
 /// One multigrid level: operator (face weights and diagonal) and work arrays.
 struct MgLevel {
   Grid g;
-  BoundarySet bcs;  // periodic where the problem is, a harmless mirror elsewhere
+  int periodic[3];  // per axis; every other side is a homogeneous Neumann mirror
   Field<double> wx, wy, wz, mass, bnd, diag, x, rhs, res;
-  Halo halo;
 
   MgLevel(const Grid& grid, const BoundarySet& work)
       : g(grid),
-        bcs(work),
+        periodic{work.periodic(0), work.periodic(1), work.periodic(2)},
         wx(grid),
         wy(grid),
         wz(grid.dim == 3 ? Field<double>(grid) : Field<double>()),
@@ -32,13 +75,12 @@ struct MgLevel {
         diag(grid),
         x(grid),
         rhs(grid),
-        res(grid),
-        halo(grid) {}
+        res(grid) {}
 
   elliptic::LevelView view() const {
     return {wx.view(), wy.view(), wz.view(), diag.view(), g.dim == 3};
   }
-  void exchange(const Field<double>& f) { halo.fill(f, bcs); }
+  void exchange(const Field<double>& f) const { fill_face_ghosts(g, periodic, f.view()); }
 };
 
 }  // namespace detail
@@ -495,7 +537,7 @@ void EllipticSolver::build_hierarchy() {
         cg.n[d] = (F.g.n[d] + 1) / 2;
         cg.dx[d] = F.g.dx[d] * 2.0;
       }
-      levels_.push_back(std::make_unique<MgLevel>(cg, F.bcs));
+      levels_.push_back(std::make_unique<MgLevel>(cg, work_bcs(bcs_)));
     }
     const MgLevel& C = *levels_[l + 1];
     for (int axis = 0; axis < C.g.dim; ++axis) coarsen_faces(F, C, axis);
