@@ -20,41 +20,40 @@ namespace detail {
 /// levels' work boundaries (a copy, bit for bit). One launch instead of two to four per
 /// axis: on a GPU the small coarse levels cost launches, not bandwidth (docs/performance.md).
 /// A run distributed over ranks will exchange these faces through buffers instead.
+/// What the kernel of fill_face_ghosts needs to know of a level (nvcc does not accept a
+/// function-local type in a device lambda's captures).
+struct Faces {
+  int n[3], periodic[3];
+  std::int64_t cells[3];  // ghost cells on one side of each axis
+};
+
 void fill_face_ghosts(const Grid& g, const int periodic[3], const View<double>& v) {
-  const int nx = g.n[0], ny = g.n[1], nz = g.n[2];
-  const std::int64_t fx = std::int64_t(ny) * nz, fy = std::int64_t(nx) * nz;
-  const std::int64_t fz = g.dim == 3 ? std::int64_t(nx) * ny : 0;
-  const int px = periodic[0], py = periodic[1], pz = periodic[2];
+  Faces f{};
+  for (int d = 0; d < 3; ++d) {
+    f.n[d] = g.n[d];
+    f.periodic[d] = periodic[d];
+  }
+  f.cells[0] = std::int64_t(g.n[1]) * g.n[2];
+  f.cells[1] = std::int64_t(g.n[0]) * g.n[2];
+  f.cells[2] = g.dim == 3 ? std::int64_t(g.n[0]) * g.n[1] : 0;
   Box all;
-  all.hi[0] = int(2 * (fx + fy + fz));
+  all.hi[0] = int(2 * (f.cells[0] + f.cells[1] + f.cells[2]));
   parallel_for(
       all, DND_LAMBDA(int t, int, int) {
         std::int64_t r = t;
-        int i, j, k, si, sj, sk;  // ghost cell and the interior cell it takes its value from
-        if (r < 2 * fx) {
-          const int high = r >= fx;
-          r -= high * fx;
-          j = int(r % ny), k = int(r / ny);
-          i = high ? nx : -1;
-          si = high == px ? 0 : nx - 1;  // periodic: wrap; mirror: the adjacent cell
-          sj = j, sk = k;
-        } else if ((r -= 2 * fx) < 2 * fy) {
-          const int high = r >= fy;
-          r -= high * fy;
-          i = int(r % nx), k = int(r / nx);
-          j = high ? ny : -1;
-          sj = high == py ? 0 : ny - 1;
-          si = i, sk = k;
-        } else {
-          r -= 2 * fy;
-          const int high = r >= fz;
-          r -= high * fz;
-          i = int(r % nx), j = int(r / nx);
-          k = high ? nz : -1;
-          sk = high == pz ? 0 : nz - 1;
-          si = i, sj = j;
-        }
-        v(i, j, k) = v(si, sj, sk);
+        int axis = 0;
+        while (r >= 2 * f.cells[axis]) r -= 2 * f.cells[axis++];
+        const int high = r >= f.cells[axis];
+        r -= high * f.cells[axis];
+        const int a1 = axis == 0 ? 1 : 0, a2 = axis == 2 ? 1 : 2;  // the face's own axes
+        int ghost[3], from[3];
+        ghost[a1] = from[a1] = int(r % f.n[a1]);
+        ghost[a2] = from[a2] = int(r / f.n[a1]);
+        ghost[axis] = high ? f.n[axis] : -1;
+        // Periodic: the cell across the domain; mirror: the adjacent cell (the value matters
+        // only on periodic axes: the levels' face weights are zero on physical sides).
+        from[axis] = high == f.periodic[axis] ? 0 : f.n[axis] - 1;
+        v(ghost[0], ghost[1], ghost[2]) = v(from[0], from[1], from[2]);
       });
 }
 
