@@ -14,12 +14,6 @@ namespace dnd {
 
 namespace detail {
 
-/// Ghost faces of a multigrid level in one launch: the first ghost layer of every side,
-/// without edges and corners, which the 5- and 7-point level stencils never read. Periodic
-/// axes wrap; the others mirror the adjacent cell, the homogeneous Neumann condition of the
-/// levels' work boundaries (a copy, bit for bit). One launch instead of two to four per
-/// axis: on a GPU the small coarse levels cost launches, not bandwidth (docs/performance.md).
-/// A run distributed over ranks will exchange these faces through buffers instead.
 /// What the kernel of fill_face_ghosts needs to know of a level (nvcc does not accept a
 /// function-local type in a device lambda's captures).
 struct Faces {
@@ -27,6 +21,12 @@ struct Faces {
   std::int64_t cells[3];  // ghost cells on one side of each axis
 };
 
+/// Ghost faces of a multigrid level in one launch: the first ghost layer of every side,
+/// without edges and corners, which the 5- and 7-point level stencils never read. Periodic
+/// axes wrap; the others mirror the adjacent cell, the homogeneous Neumann condition of the
+/// levels' work boundaries (a copy, bit for bit). One launch instead of two to four per
+/// axis: on a GPU the small coarse levels cost launches, not bandwidth (docs/performance.md).
+/// A run distributed over ranks will exchange these faces through buffers instead.
 void fill_face_ghosts(const Grid& g, const int periodic[3], const View<double>& v) {
   Faces f{};
   for (int d = 0; d < 3; ++d) {
