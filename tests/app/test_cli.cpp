@@ -38,6 +38,17 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(call({"run", "a.yaml", "--bogus"}, out, err), 2);
 }
 
+TEST(Cli, BenchScaleSizesTheCasesWithinItsRange) {
+  std::string out, err;
+  EXPECT_EQ(call({"bench", "poisson2d", "--scale", "5"}, out, err), 2);
+  EXPECT_NE(err.find("--scale must be in (0, 4]"), std::string::npos) << err;
+  EXPECT_EQ(call({"bench", "poisson2d", "--scale", "0"}, out, err), 2);
+  // 1024 x 1/16: the label names the size that ran.
+  EXPECT_EQ(call({"bench", "poisson2d", "--scale", "0.0625"}, out, err), 0) << err;
+  EXPECT_NE(out.find("poisson2d 64^2"), std::string::npos) << out;
+  EXPECT_NE(out.find("PCG iterations"), std::string::npos) << out;
+}
+
 TEST(Cli, ConfigErrorIsPrintedNotThrown) {
   const auto path = std::filesystem::temp_directory_path() / "dendrite_cli_bad.yaml";
   std::ofstream(path) << "grid: {cells: [8, 8], dx: 1 parsec}\n";
