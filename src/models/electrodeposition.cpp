@@ -260,11 +260,14 @@ PotentialReport Electrodeposition::newton(double v_cell) {
       const double face = (bc.c + 2.0 * bc.b * cell / g.dx[0]) / (bc.a + 2.0 * bc.b / g.dx[0]);
       counter_eta_ = echem::clamp(-face, -k.eta_clamp, k.eta_clamp);
     }
-    sol_l_.set_coefficients(1.0, g_, sig_l_, bcs_l());
+    faces_current_ ? sol_l_.update_diagonal(1.0, g_, bcs_l())
+                   : sol_l_.set_coefficients(1.0, g_, sig_l_, bcs_l());
     const auto rl = sol_l_.solve(phi_l_, rhs_);
     rhs_s(g, k.nfcs, rate_.view(), g_.view(), phi_s_.view(), phi_l_.view(), old_l_.view(),
           rhs_.view());
-    sol_s_.set_coefficients(1.0, g_, sig_s_, bcs_s(v_cell));
+    faces_current_ ? sol_s_.update_diagonal(1.0, g_, bcs_s(v_cell))
+                   : sol_s_.set_coefficients(1.0, g_, sig_s_, bcs_s(v_cell));
+    faces_current_ = true;
     const auto rs = sol_s_.solve(phi_s_, rhs_);
     rep.linear_iterations += rl.iterations + rs.iterations;
     if (!rl.converged || !rs.converged)
@@ -302,6 +305,7 @@ void Electrodeposition::prepare_state() {
   const Grid& g = grid_;
   halo_.fill(xi_, xi_bcs_);
   conductivities(g, p_.sigma, xi_.view(), sig_l_.view(), sig_s_.view());
+  faces_current_ = false;
   const double a = p_.noise_amplitude;
   const bool aniso = p_.capillary.anisotropy != 0.0;
   const View<real> xv = xi_.view();

@@ -315,7 +315,8 @@ int LiquidCell::solve_potential(double noise, int substep) {
     prev_.copy_from(phi_);
     reaction_rhs(g, p, xi_.view(), w_.view(), phi_.view(), cap_.view(), rate_.view(), g_.view(),
                  rhs_.view());
-    phi_solver_.set_coefficients(1.0, g_, sigma_);
+    // sigma is fixed for the whole iteration: after the first set-up only g changes.
+    it == 1 ? phi_solver_.set_coefficients(1.0, g_, sigma_) : phi_solver_.update_diagonal(1.0, g_);
     const auto r = phi_solver_.solve(phi_, rhs_);
     if (!r.converged)
       throw std::runtime_error("liquid mode: the potential solve did not converge (residual " +
@@ -342,7 +343,9 @@ int LiquidCell::transport(double dt) {
     prev_.copy_from(w_);
     transport_rhs(g, p, dt, xi_.view(), w_.view(), rho_old_.view(), mig_.view(), chi_.view(),
                   rhs_.view());
-    w_solver_.set_coefficients(1.0 / dt, chi_, mob_);
+    // D is lagged (from the state before the substep): after the first set-up only chi changes.
+    it == 1 ? w_solver_.set_coefficients(1.0 / dt, chi_, mob_)
+            : w_solver_.update_diagonal(1.0 / dt, chi_);
     const auto r = w_solver_.solve(w_, rhs_);
     if (!r.converged)
       throw std::runtime_error("liquid mode: the transport solve did not converge (residual " +

@@ -176,21 +176,6 @@ double scaled_norm(const Grid& g, const Field<double>& v, const Field<double>& i
       }));
 }
 
-void inverse_full_diagonal(const MgLevel& L, const Field<double>& out) {
-  const elliptic::LevelView lv = L.view();
-  const View<double> o = out.view();
-  const Field<double>& unit = L.res;  // any field: gather() needs values, only wsum is used
-  const View<double> u = unit.view();
-  parallel_for(
-      L.g.interior(), DND_LAMBDA(int i, int j, int k) {
-        double wsum, wx_sum;
-        lv.three_d ? elliptic::gather<true>(lv, u, i, j, k, wsum, wx_sum)
-                   : elliptic::gather<false>(lv, u, i, j, k, wsum, wx_sum);
-        const double d = lv.diag(i, j, k) + wsum;
-        o(i, j, k) = d > 0.0 ? 1.0 / d : 0.0;
-      });
-}
-
 /// Face weights b_face area / distance, eq. (10); zero on physical sides.
 void face_weights(const Grid& g, const BcCoef& bc, const View<double>& bv, int axis,
                   bool arithmetic, const View<double>& w) {
@@ -228,18 +213,30 @@ DND_INLINE double boundary_terms(const Geo& geo, const BcCoef& bc, double bcell,
   return s;
 }
 
-void diagonal(const Grid& g, const BcCoef& bc, const View<double>& bv, const View<double>& av,
-              double alpha, double alpha_a_const, const MgLevel& L) {
+/// The fine level's diagonal in one pass (the face weights must be in place): mass and
+/// boundary-face terms of eq. (11), the boundary sources into the right-hand side, and the
+/// inverse of the full diagonal d + sum of face weights, the scaling of the convergence norm.
+template <bool ThreeD>
+void fine_diagonal(const Grid& g, const BcCoef& bc, const View<double>& bv, const View<double>& av,
+                   double alpha, double alpha_a_const, const MgLevel& L,
+                   const View<double>& sources, const View<double>& inv_full) {
   const Geo geo = geo_of(g);
   const bool has_a = av.p != nullptr;
+  const elliptic::LevelView lv = L.view();
   const View<double> mv = L.mass.view(), nv = L.bnd.view(), dv = L.diag.view();
+  const View<double> any = L.res.view();  // gather() wants values; only its weight sum is used
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         const double m = (has_a ? alpha * av(i, j, k) : alpha_a_const) * geo.vol;
         const double wb = boundary_terms(geo, bc, bv(i, j, k), i, j, k, false);
+        const double d = m + wb;
         mv(i, j, k) = m;
         nv(i, j, k) = wb;
-        dv(i, j, k) = m + wb;
+        dv(i, j, k) = d;
+        sources(i, j, k) = boundary_terms(geo, bc, bv(i, j, k), i, j, k, true);
+        double wsum, unused;
+        elliptic::gather<ThreeD>(lv, any, i, j, k, wsum, unused);
+        inv_full(i, j, k) = d + wsum > 0.0 ? 1.0 / (d + wsum) : 0.0;
       });
 }
 
@@ -469,7 +466,7 @@ int EllipticSolver::levels() const {
 
 void EllipticSolver::set_coefficients(double alpha, const Field<double>& a,
                                       const Field<double>& b) {
-  build_fine_level(alpha, &a, &b, 0.0, 0.0);
+  build_fine_level(alpha, &a, &b, 0.0, 0.0, false);
 }
 
 void EllipticSolver::set_coefficients(double alpha, const Field<double>& a, const Field<double>& b,
@@ -478,35 +475,50 @@ void EllipticSolver::set_coefficients(double alpha, const Field<double>& a, cons
     if (bcs.periodic(d) != bcs_.periodic(d))
       throw std::invalid_argument("set_coefficients cannot change which axes are periodic");
   bcs_ = bcs;
-  build_fine_level(alpha, &a, &b, 0.0, 0.0);
+  build_fine_level(alpha, &a, &b, 0.0, 0.0, false);
 }
 
 void EllipticSolver::set_coefficients(double alpha_a, double b) {
-  build_fine_level(0.0, nullptr, nullptr, alpha_a, b);
+  build_fine_level(0.0, nullptr, nullptr, alpha_a, b, false);
+}
+
+void EllipticSolver::update_diagonal(double alpha, const Field<double>& a) {
+  if (levels_.empty()) throw std::logic_error("update_diagonal before set_coefficients");
+  build_fine_level(alpha, &a, nullptr, 0.0, 0.0, true);
+}
+
+void EllipticSolver::update_diagonal(double alpha, const Field<double>& a, const BoundarySet& bcs) {
+  for (int d = 0; d < grid_.dim; ++d)
+    if (bcs.periodic(d) != bcs_.periodic(d))
+      throw std::invalid_argument("update_diagonal cannot change which axes are periodic");
+  bcs_ = bcs;
+  update_diagonal(alpha, a);
 }
 
 void EllipticSolver::build_fine_level(double alpha, const Field<double>* a, const Field<double>* b,
-                                      double alpha_a_const, double b_const) {
+                                      double alpha_a_const, double b_const, bool keep_faces) {
   // The hierarchy's storage is kept across calls: coupled models reset coefficients every
   // Newton iteration.
   if (levels_.empty()) levels_.push_back(std::make_unique<MgLevel>(grid_, work_bcs(bcs_)));
   MgLevel& L = *levels_[0];
-  if (b)
-    b_cell_.copy_from(*b);
-  else
-    fill_value(b_cell_, b_const);
-  L.exchange(b_cell_);
-
   const BcCoef bc = to_coef(bcs_);
-  const Field<double>* wf[3] = {&L.wx, &L.wy, &L.wz};
-  for (int axis = 0; axis < grid_.dim; ++axis)
-    face_weights(grid_, bc, b_cell_.view(), axis, opt_.arithmetic_faces, wf[axis]->view());
-  diagonal(grid_, bc, b_cell_.view(), a ? a->view() : View<double>{}, alpha, alpha_a_const, L);
-
+  if (!keep_faces) {
+    if (b)
+      b_cell_.copy_from(*b);
+    else
+      fill_value(b_cell_, b_const);
+    L.exchange(b_cell_);
+    const Field<double>* wf[3] = {&L.wx, &L.wy, &L.wz};
+    for (int axis = 0; axis < grid_.dim; ++axis)
+      face_weights(grid_, bc, b_cell_.view(), axis, opt_.arithmetic_faces, wf[axis]->view());
+  }
+  const View<double> av = a ? a->view() : View<double>{};
+  grid_.dim == 3 ? fine_diagonal<true>(grid_, bc, b_cell_.view(), av, alpha, alpha_a_const, L,
+                                       fb_.view(), inv_diag_.view())
+                 : fine_diagonal<false>(grid_, bc, b_cell_.view(), av, alpha, alpha_a_const, L,
+                                        fb_.view(), inv_diag_.view());
   singular_ = max_value(grid_, L.diag) <= 0.0;
-  boundary_rhs(grid_, bc, b_cell_.view(), fb_.view());
-  inverse_full_diagonal(L, inv_diag_);
-  build_hierarchy();
+  build_hierarchy(keep_faces);
   factor_bottom();
 }
 
@@ -524,7 +536,7 @@ void EllipticSolver::set_boundary(const BoundarySet& bcs) {
   boundary_rhs(grid_, to_coef(bcs_), b_cell_.view(), fb_.view());
 }
 
-void EllipticSolver::build_hierarchy() {
+void EllipticSolver::build_hierarchy(bool keep_faces) {
   for (std::size_t l = 0;; ++l) {
     const MgLevel& F = *levels_[l];
     bool can = false;
@@ -539,7 +551,8 @@ void EllipticSolver::build_hierarchy() {
       levels_.push_back(std::make_unique<MgLevel>(cg, work_bcs(bcs_)));
     }
     const MgLevel& C = *levels_[l + 1];
-    for (int axis = 0; axis < C.g.dim; ++axis) coarsen_faces(F, C, axis);
+    if (!keep_faces)
+      for (int axis = 0; axis < C.g.dim; ++axis) coarsen_faces(F, C, axis);
     coarsen_diagonal(F, C);
   }
 }

@@ -131,6 +131,9 @@ class Electrodeposition {
   std::uint64_t step_ = 0;
   Field<double> solved_rate_;
   int reuse_count_ = -1;  ///< -1: no solve yet
+  /// The solvers' face weights hold the present conductivities: Newton and control
+  /// iterations then rebuild only the diagonals (the conductivities change with xi alone).
+  bool faces_current_ = false;
   CellCurrents currents_{};
 };
 

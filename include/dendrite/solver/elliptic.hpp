@@ -60,6 +60,13 @@ class EllipticSolver {
   /// every Newton iteration.
   void set_coefficients(double alpha, const Field<double>& a, const Field<double>& b,
                         const BoundarySet& bcs);
+  /// New alpha a(x), and side conditions of the same kinds of axes, with b(x) unchanged since
+  /// the last set_coefficients: the face weights and their coarse copies are kept and only
+  /// the diagonals are rebuilt (a Newton iteration changes the linearisation, not the
+  /// conductivity). The caller guarantees b is unchanged; the result is then identical to
+  /// set_coefficients, bit for bit.
+  void update_diagonal(double alpha, const Field<double>& a);
+  void update_diagonal(double alpha, const Field<double>& a, const BoundarySet& bcs);
   /// Constant coefficients, for tests and benchmarks.
   void set_coefficients(double alpha_a, double b);
   /// Replace the boundary conditions (values only change the right-hand side; a change of
@@ -78,8 +85,8 @@ class EllipticSolver {
 
  private:
   void build_fine_level(double alpha, const Field<double>* a, const Field<double>* b,
-                        double alpha_a_const, double b_const);
-  void build_hierarchy();
+                        double alpha_a_const, double b_const, bool keep_faces);
+  void build_hierarchy(bool keep_faces);
   void factor_bottom();
   void vcycle(std::size_t l);
   void smooth(std::size_t l, bool forward);
