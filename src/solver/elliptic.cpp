@@ -224,7 +224,6 @@ void fine_diagonal(const Grid& g, const BcCoef& bc, const View<double>& bv, cons
   const bool has_a = av.p != nullptr;
   const elliptic::LevelView lv = L.view();
   const View<double> mv = L.mass.view(), nv = L.bnd.view(), dv = L.diag.view();
-  const View<double> any = L.res.view();  // gather() wants values; only its weight sum is used
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         const double m = (has_a ? alpha * av(i, j, k) : alpha_a_const) * geo.vol;
@@ -234,9 +233,8 @@ void fine_diagonal(const Grid& g, const BcCoef& bc, const View<double>& bv, cons
         nv(i, j, k) = wb;
         dv(i, j, k) = d;
         sources(i, j, k) = boundary_terms(geo, bc, bv(i, j, k), i, j, k, true);
-        double wsum, unused;
-        elliptic::gather<ThreeD>(lv, any, i, j, k, wsum, unused);
-        inv_full(i, j, k) = d + wsum > 0.0 ? 1.0 / (d + wsum) : 0.0;
+        const double full = d + elliptic::weight_sum<ThreeD>(lv, i, j, k);
+        inv_full(i, j, k) = full > 0.0 ? 1.0 / full : 0.0;
       });
 }
 
@@ -315,6 +313,19 @@ void relax_color_dim(MgLevel& L, int color) {
       });
 }
 
+/// The coarse-grid correction starts from x = 0: a zero fill, a ghost fill and the first red
+/// half sweep are one pass here (red cells from relax_from_zero, black cells 0).
+template <bool ThreeD>
+void first_red_sweep_dim(MgLevel& L) {
+  const elliptic::LevelView lv = L.view();
+  const View<double> x = L.x.view(), rhs = L.rhs.view();
+  parallel_for(
+      L.g.interior(), DND_LAMBDA(int i, int j, int k) {
+        x(i, j, k) =
+            ((i + j + k) & 1) == 0 ? elliptic::relax_from_zero<ThreeD>(lv, rhs, i, j, k) : 0.0;
+      });
+}
+
 void relax_color(MgLevel& L, int color) {
   L.exchange(L.x);
   L.g.dim == 3 ? relax_color_dim<true>(L, color) : relax_color_dim<false>(L, color);
@@ -353,6 +364,8 @@ void apply_operator(MgLevel& L, const Field<double>& xf, const Field<double>& ou
 }
 
 /// Restriction: sum over the aggregate (transpose of piecewise-constant prolongation).
+/// (Computing the fine residuals inside this kernel saves a launch per level but made the
+/// CPU V-cycle slower: the strided fine reads do not vectorise.)
 void restrict_residual(const MgLevel& F, const MgLevel& C) {
   const View<double> res = F.res.view(), crhs = C.rhs.view();
   const int nf[3] = {F.g.n[0], F.g.n[1], F.g.n[2]};
@@ -645,9 +658,9 @@ void EllipticSolver::bottom_solve() {
   B.x.upload_interior(y);
 }
 
-void EllipticSolver::smooth(std::size_t l, bool forward) {
+void EllipticSolver::smooth(std::size_t l, bool forward, bool first_red_done) {
   for (int sweep = 0; sweep < opt_.smoothing_sweeps; ++sweep) {
-    relax_color(*levels_[l], forward ? 0 : 1);
+    if (!(first_red_done && sweep == 0)) relax_color(*levels_[l], forward ? 0 : 1);
     relax_color(*levels_[l], forward ? 1 : 0);
   }
 }
@@ -658,8 +671,12 @@ void EllipticSolver::vcycle(std::size_t l) {
     return;
   }
   MgLevel& F = *levels_[l];
-  fill_value(F.x, 0.0);
-  smooth(l, true);
+  const bool fused = opt_.smoothing_sweeps > 0;
+  if (fused)
+    F.g.dim == 3 ? first_red_sweep_dim<true>(F) : first_red_sweep_dim<false>(F);
+  else
+    fill_value(F.x, 0.0);
+  smooth(l, true, fused);
   residual(F, F.x, F.rhs, F.res);
   restrict_residual(F, *levels_[l + 1]);
   vcycle(l + 1);

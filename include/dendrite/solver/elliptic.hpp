@@ -89,7 +89,8 @@ class EllipticSolver {
   void build_hierarchy(bool keep_faces);
   void factor_bottom();
   void vcycle(std::size_t l);
-  void smooth(std::size_t l, bool forward);
+  /// Red-black sweeps; first_red_done: the vcycle's fused first pass did the first red half.
+  void smooth(std::size_t l, bool forward, bool first_red_done = false);
   void bottom_solve();
   void precondition();
   double true_residual(Field<double>& phi, const Field<double>& F, double norm_f);

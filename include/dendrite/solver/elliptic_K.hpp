@@ -20,6 +20,14 @@ struct LevelView {
   bool three_d = false;
 };
 
+/// Sum of the face weights around a cell (the order of the additions is gather's).
+template <bool ThreeD>
+DND_INLINE double weight_sum(const LevelView& L, int i, int j, int k) {
+  double wsum = L.wx(i, j, k) + L.wx(i + 1, j, k) + L.wy(i, j, k) + L.wy(i, j + 1, k);
+  if constexpr (ThreeD) wsum += L.wz(i, j, k) + L.wz(i, j, k + 1);
+  return wsum;
+}
+
 /// Sum of face weights around a cell and the weighted sum of neighbour values.
 template <bool ThreeD>
 DND_INLINE void gather(const LevelView& L, const View<double>& x, int i, int j, int k, double& wsum,
@@ -53,6 +61,15 @@ template <bool ThreeD>
 DND_INLINE double residual(const LevelView& L, const View<double>& x, const View<double>& rhs,
                            int i, int j, int k) {
   return rhs(i, j, k) - apply<ThreeD>(L, x, i, j, k);
+}
+
+/// The first Gauss-Seidel update of a cell whose neighbours are all zero: relax() from
+/// x = 0, bit for bit (w x_nb sums to +0, and rhs + 0.0 is what relax adds).
+template <bool ThreeD>
+DND_INLINE double relax_from_zero(const LevelView& L, const View<double>& rhs, int i, int j,
+                                  int k) {
+  const double den = L.diag(i, j, k) + weight_sum<ThreeD>(L, i, j, k);
+  return den > 0.0 ? (rhs(i, j, k) + 0.0) / den : 0.0;
 }
 
 /// Gauss-Seidel point update: the cell value that zeroes its own residual.
