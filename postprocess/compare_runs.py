@@ -7,8 +7,8 @@ scalar: the CPU-against-GPU cross-check (same case, same seed, two backends).
 For every output step both runs wrote, every field's largest difference is reported
 relative to the field's range in REF_DIR; the scalar table's columns are compared at every
 row both runs hold, relative to the column's largest magnitude. Exit status 1 when a
-difference exceeds its tolerance, 2 when the runs cannot be compared (different steps,
-shapes or columns)."""
+difference exceeds its tolerance or a value is not finite (a run that blew up), 2 when the
+runs cannot be compared (different output times, shapes, columns or rows)."""
 import argparse
 import sys
 
@@ -17,38 +17,54 @@ import numpy as np
 import dendrite_io as dio
 
 
+def cannot_compare(message):
+    print(f"cannot compare: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def relative_difference(a, b):
+    """max |a - b| over the range of a (or its magnitude, for a field that is constant up to
+    round-off); infinite where either side holds a value that is not finite."""
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return float("inf")
+    magnitude = float(np.max(np.abs(a))) if a.size else 0.0
+    scale = max(float(np.ptp(a)) if a.size else 0.0, 1e-12 * magnitude) or 1.0
+    return float(np.max(np.abs(a - b))) / scale if a.size else 0.0
+
+
 def field_differences(ref_dir, other_dir):
     """[(time, field, max |a - b| / range(a))] over the output steps both runs wrote."""
     ref, other = dio.steps(ref_dir), dio.steps(other_dir)
-    if [round(t, 12) for t, _, _ in ref] != [round(t, 12) for t, _, _ in other]:
-        raise SystemExit(f"output times differ: {[t for t, _, _ in ref]} vs "
-                         f"{[t for t, _, _ in other]}")
+    times_a, times_b = [t for t, _, _ in ref], [t for t, _, _ in other]
+    if len(times_a) != len(times_b) or not np.allclose(times_a, times_b, rtol=1e-12, atol=0):
+        cannot_compare(f"output times differ: {times_a} vs {times_b}")
     rows = []
     for (t, fa, _), (_, fb, _) in zip(ref, other):
         for name in sorted(fa):
             if name not in fb:
-                raise SystemExit(f"field {name} at t = {t} missing from {other_dir}")
+                cannot_compare(f"field {name} at t = {t} missing from {other_dir}")
             a, b = dio.read_field(fa[name]), dio.read_field(fb[name])
             if a.shape != b.shape:
-                raise SystemExit(f"field {name}: shapes {a.shape} and {b.shape} differ")
-            span = float(np.ptp(a)) or float(np.max(np.abs(a))) or 1.0
-            rows.append((t, name, float(np.max(np.abs(a - b))) / span))
+                cannot_compare(f"field {name}: shapes {a.shape} and {b.shape} differ")
+            rows.append((t, name, relative_difference(a, b)))
     return rows
 
 
 def scalar_differences(ref_dir, other_dir):
     """[(column, largest relative difference, step where it occurs)] over common rows."""
-    a, b = dio.scalars(ref_dir), dio.scalars(other_dir)
+    a, b = np.atleast_1d(dio.scalars(ref_dir)), np.atleast_1d(dio.scalars(other_dir))
     if a.dtype.names != b.dtype.names:
-        raise SystemExit("scalar columns differ")
-    n = min(a.shape[0], b.shape[0])
-    if n == 0 or not np.array_equal(a["step"][:n], b["step"][:n]):
-        raise SystemExit("scalar rows are not the same steps")
+        cannot_compare("scalar columns differ")
+    if a.shape[0] == 0 or a.shape != b.shape or not np.array_equal(a["step"], b["step"]):
+        cannot_compare("the scalar tables do not hold the same steps")
     out = []
     for col in a.dtype.names:
         if col == "step":
             continue
-        x, y = a[col][:n], b[col][:n]
+        x, y = a[col], b[col]
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            out.append((col, float("inf"), int(a["step"][~(np.isfinite(x) & np.isfinite(y))][0])))
+            continue
         scale = float(np.max(np.abs(x))) or 1.0
         d = np.abs(x - y) / scale
         m = int(np.argmax(d))
@@ -73,14 +89,14 @@ def main():
     worst = 0.0
     ok = True
     for t, name, d in field_differences(args.ref, args.other):
-        bad = d > args.field_tol
+        bad = not d <= args.field_tol  # inf (not finite values) is bad too
         ok &= not bad
         worst = max(worst, d)
         print(f"field  t = {t:<12.6g} {name:<14} max diff / range = {d:.3e}"
               f"{'  EXCEEDS' if bad else ''}")
     for col, d, step in scalar_differences(args.ref, args.other):
         counter = any(c in col for c in COUNTERS)
-        bad = d > args.scalar_tol and not counter
+        bad = not d <= args.scalar_tol and not counter
         ok &= not bad
         print(f"scalar {col:<22} max rel diff = {d:.3e} (step {step})"
               f"{'  EXCEEDS' if bad else ''}{'  (counter, not judged)' if counter else ''}")

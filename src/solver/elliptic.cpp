@@ -501,6 +501,7 @@ void EllipticSolver::update_diagonal(double alpha, const Field<double>& a) {
 }
 
 void EllipticSolver::update_diagonal(double alpha, const Field<double>& a, const BoundarySet& bcs) {
+  if (levels_.empty()) throw std::logic_error("update_diagonal before set_coefficients");
   for (int d = 0; d < grid_.dim; ++d)
     if (bcs.periodic(d) != bcs_.periodic(d))
       throw std::invalid_argument("update_diagonal cannot change which axes are periodic");

@@ -171,4 +171,9 @@ with h5py.File(os.path.join(rerun, fname), "r+") as h:
 r = compare(out, rerun)
 assert r.returncode == 1 and "EXCEEDS" in r.stdout, r.stdout + r.stderr
 assert "max diff / range = 1.000e-05" in r.stdout, r.stdout
+# A run that blew up (a NaN anywhere) never reads as agreement.
+with h5py.File(os.path.join(rerun, fname), "r+") as h:
+    h[dset.lstrip("/")][cell] = np.nan
+r = compare(out, rerun)
+assert r.returncode == 1 and "= inf  EXCEEDS" in r.stdout, r.stdout + r.stderr
 print("4 passed, 0 failed")
