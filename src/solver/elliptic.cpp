@@ -450,6 +450,14 @@ double side_flux(const Grid& g, const BoundaryCondition& bc, const View<double>&
       });
 }
 
+/// The hierarchy's work boundaries are built for one set of periodic axes.
+void require_same_periodic_axes(const Grid& g, const BoundarySet& now, const BoundarySet& next,
+                                const char* who) {
+  for (int d = 0; d < g.dim; ++d)
+    if (next.periodic(d) != now.periodic(d))
+      throw std::invalid_argument(std::string(who) + " cannot change which axes are periodic");
+}
+
 }  // namespace
 
 EllipticSolver::EllipticSolver(const Grid& grid, const BoundarySet& bcs, Options opt)
@@ -484,9 +492,7 @@ void EllipticSolver::set_coefficients(double alpha, const Field<double>& a,
 
 void EllipticSolver::set_coefficients(double alpha, const Field<double>& a, const Field<double>& b,
                                       const BoundarySet& bcs) {
-  for (int d = 0; d < grid_.dim; ++d)
-    if (bcs.periodic(d) != bcs_.periodic(d))
-      throw std::invalid_argument("set_coefficients cannot change which axes are periodic");
+  require_same_periodic_axes(grid_, bcs_, bcs, "set_coefficients");
   bcs_ = bcs;
   build_fine_level(alpha, &a, &b, 0.0, 0.0, false);
 }
@@ -502,9 +508,7 @@ void EllipticSolver::update_diagonal(double alpha, const Field<double>& a) {
 
 void EllipticSolver::update_diagonal(double alpha, const Field<double>& a, const BoundarySet& bcs) {
   if (levels_.empty()) throw std::logic_error("update_diagonal before set_coefficients");
-  for (int d = 0; d < grid_.dim; ++d)
-    if (bcs.periodic(d) != bcs_.periodic(d))
-      throw std::invalid_argument("update_diagonal cannot change which axes are periodic");
+  require_same_periodic_axes(grid_, bcs_, bcs, "update_diagonal");
   bcs_ = bcs;
   update_diagonal(alpha, a);
 }
