@@ -153,8 +153,10 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     // scaled by 1/sqrt(dt) would otherwise spike the charge source on a sliver of a step.
     const double target = std::min(next_output, cfg.time.end);
     const double remaining = target - t;
-    const bool lands = remaining <= dt + eps;
-    const double h = lands ? remaining : (remaining < 2.0 * dt ? 0.5 * remaining : dt);
+    // An adaptive model proposes its own step (bounded by time.dt_max).
+    const double dt_now = cfg.time.adaptive ? std::min(sim->suggested_dt(), dt) : dt;
+    const bool lands = remaining <= dt_now + eps;
+    const double h = lands ? remaining : (remaining < 2.0 * dt_now ? 0.5 * remaining : dt_now);
     sim->step(h);
     last_h = h;
     t = lands ? target : t + h;

@@ -65,18 +65,31 @@ class AllenCahnSimulation : public Simulation {
   AllenCahn model_;
 };
 
-ElectrodepositionParams with_noise(ElectrodepositionParams p, const RunConfig& cfg) {
+/// The model's parameters from the cell, plus what the rest of the case sets: noise,
+/// potential reuse and the adaptive step's targets.
+ElectrodepositionParams model_params(const RunConfig& cfg) {
+  ElectrodepositionParams p = cell_params(cfg.cell.spec);
   p.noise_amplitude = cfg.cell.noise_amplitude;
+  p.noise_reference_dt = cfg.cell.noise_reference_dt;
   p.noise_seed = cfg.cell.noise_seed;
   p.reuse_tol = cfg.cell.reuse_tolerance;
+  if (cfg.time.adaptive) {
+    p.control.front_move = cfg.time.front_move;
+    p.control.control_change = cfg.time.control_change;
+    p.control.dt_min = cfg.time.dt_min;
+    p.control.dt_max = cfg.time.dt_max;
+  }
   return p;
 }
 
 class ElectrodepositionSimulation : public Simulation {
  public:
   explicit ElectrodepositionSimulation(const RunConfig& cfg)
-      : cfg_(cfg), params_(with_noise(cell_params(cfg.cell.spec), cfg)), model_(cfg.grid, params_) {
+      : cfg_(cfg), params_(model_params(cfg)), model_(cfg.grid, params_) {
     model_.xi().upload_interior(initial_order_parameter(cfg));
+    // Shapes drawn from tanh profiles (their junctions are not) relax to the discrete
+    // profile before t = 0, so the run does not start with the relaxation's charge.
+    model_.equilibrate_profile();
     model_.solve_potentials(cfg.cell.control);  // so the t = 0 output has its potentials
   }
   std::string describe() const override {
@@ -91,9 +104,16 @@ class ElectrodepositionSimulation : public Simulation {
        << exchange_current(c) << " A/m^2, L_eta " << params_.kinetics.l_eta << " 1/s, sigma_floor "
        << params_.sigma.floor << " S/m\n"
        << "  " << AllenCahnSimulation::grid_text(cfg_) << ", w/dx " << c.interface_width / c.dx
-       << ", dt " << cfg_.time.dt << " s ("
-       << cfg_.time.dt / Electrodeposition::stable_dt(cfg_.grid, params_)
-       << " of the stability limit)\n  control "
+       << ", formulation "
+       << (params_.formulation == Formulation::gibbs_thomson ? "gibbs_thomson" : "chen2015");
+    if (cfg_.time.adaptive)
+      os << ", dt adaptive (front move <= " << cfg_.time.front_move << " w, V change <= "
+         << 100 * cfg_.time.control_change << " %, dt <= " << cfg_.time.dt_max << " s)";
+    else
+      os << ", dt " << cfg_.time.dt << " s ("
+         << cfg_.time.dt / Electrodeposition::stable_dt(cfg_.grid, params_)
+         << " of the stability limit)";
+    os << "\n  control "
        << (cfg_.cell.control.mode == ControlMode::galvanostatic ? "galvanostatic "
                                                                 : "potentiostatic ");
     if (cfg_.cell.control.mode == ControlMode::galvanostatic)
@@ -102,7 +122,12 @@ class ElectrodepositionSimulation : public Simulation {
       os << cfg_.cell.control.v_cell * 1e3 << " mV";
     return os.str();
   }
-  void step(double dt) override { last_ = model_.step(dt, cfg_.cell.control); }
+  void step(double dt) override {
+    last_ = cfg_.time.adaptive ? model_.advance(dt, cfg_.cell.control)
+                               : model_.step(dt, cfg_.cell.control);
+    substeps_ = cfg_.time.adaptive ? model_.last_substeps() : 1;
+  }
+  double suggested_dt() const override { return cfg_.time.adaptive ? model_.next_dt() : 0.0; }
   std::vector<std::string> columns() const override {
     return {"v_cell_V",
             "i_ionic_A_m2",
@@ -114,7 +139,8 @@ class ElectrodepositionSimulation : public Simulation {
             "deepest_m",
             "newton_iterations",
             "linear_iterations",
-            "potentials_reused"};
+            "potentials_reused",
+            "substeps"};
   }
   std::vector<double> scalars() override {
     const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
@@ -129,7 +155,8 @@ class ElectrodepositionSimulation : public Simulation {
             e.deepest,
             double(last_.newton_iterations),
             double(last_.linear_iterations),
-            last_.reused ? 1.0 : 0.0};
+            last_.reused ? 1.0 : 0.0,
+            double(substeps_)};
   }
   std::vector<std::string> field_names() const override {
     return {"xi", "phi_l", "phi_s", "current"};
@@ -155,6 +182,9 @@ class ElectrodepositionSimulation : public Simulation {
     c.rng_counter = model_.steps_taken();
     c.double_fields["solved_rate"] = model_.solved_rate().download_interior();
     c.controller["steps_since_solve"] = model_.steps_since_solve();
+    // The step controller's state: the next step and the front speed that sets lambda.
+    c.controller["next_dt"] = model_.next_dt();
+    c.controller["front_speed"] = model_.front_speed();
   }
   void load(const Checkpoint& c) override {
     model_.xi().upload_interior(c.fields.at("xi"));
@@ -166,6 +196,8 @@ class ElectrodepositionSimulation : public Simulation {
     model_.set_steps_taken(c.rng_counter);
     model_.solved_rate().upload_interior(c.double_fields.at("solved_rate"));
     model_.set_steps_since_solve(int(c.controller.at("steps_since_solve")));
+    if (c.controller.count("next_dt")) model_.set_next_dt(c.controller.at("next_dt"));
+    if (c.controller.count("front_speed")) model_.set_front_speed(c.controller.at("front_speed"));
   }
   std::string progress() override {
     char buf[96];
@@ -183,6 +215,7 @@ class ElectrodepositionSimulation : public Simulation {
   ElectrodepositionParams params_;
   Electrodeposition model_;
   PotentialReport last_{};
+  int substeps_ = 0;
 };
 
 LiquidSetup liquid_setup(const RunConfig& cfg) {

@@ -17,6 +17,7 @@
 #include "dendrite/io/insitu.hpp"
 #include "dendrite/io/units.hpp"
 #include "dendrite/models/allen_cahn.hpp"
+#include "dendrite/models/electrodeposition.hpp"
 
 namespace dnd {
 
@@ -291,8 +292,18 @@ void read_initial(const Entry& e, RunConfig& cfg) {
   }
 }
 
+/// Step limit of a fixed dt: the explicit limit of the model's stiff terms.
+double step_limit(const RunConfig& cfg) {
+  if (cfg.model == "liquid")
+    return liquid::stable_dt(cfg.liquid.params, cfg.liquid.v_left - cfg.liquid.v_right);
+  if (cfg.model == "electrodeposition")
+    return Electrodeposition::stable_dt(cfg.grid, cell_params(cfg.cell.spec));
+  return AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn);
+}
+
 void read_time(const Entry& e, RunConfig& cfg) {
-  e.allow_only({"end", "dt", "safety", "max_steps"});
+  e.allow_only({"end", "dt", "safety", "max_steps", "dt_max", "dt_min", "front_move",
+                "control_change"});
   TimeConfig& t = cfg.time;
   if (cfg.model != "electrodeposition")
     t.end = positive(e.at("end"), time_kind(cfg));
@@ -304,13 +315,19 @@ void read_time(const Entry& e, RunConfig& cfg) {
     if (!(t.safety > 0.0 && t.safety <= 1.0)) s.fail("must lie in (0, 1]");
   }
   const bool liquid = cfg.model == "liquid";
-  const double limit =
-      liquid ? liquid::stable_dt(cfg.liquid.params, cfg.liquid.v_left - cfg.liquid.v_right)
-             : AllenCahn::stable_dt(cfg.grid, cfg.allen_cahn);
+  const bool gibbs = cfg.model == "electrodeposition" &&
+                     cfg.cell.spec.formulation == Formulation::gibbs_thomson;
+  for (const char* k : {"dt_max", "dt_min", "front_move", "control_change"})
+    if (e.has(k) && !gibbs)
+      e.at(k).fail("belongs to adaptive steps (model: electrodeposition, formulation: "
+                   "gibbs_thomson, dt: auto)");
+  const double limit = step_limit(cfg);
   if (e.has("dt") && e.at("dt").str() != "auto") {
     const Entry d = e.at("dt");
     t.dt = positive(d, time_kind(cfg));
     t.dt_auto = false;
+    for (const char* k : {"dt_max", "dt_min", "front_move", "control_change"})
+      if (e.has(k)) e.at(k).fail("belongs to adaptive steps (dt: auto); this run has a fixed dt");
     if (t.dt > limit) {
       std::ostringstream os;
       if (liquid)
@@ -318,12 +335,37 @@ void read_time(const Entry& e, RunConfig& cfg) {
            << " of the semi-implicit order-parameter update for these parameters and applied "
               "potentials (2 / (2 L W + 5.8 L_eta exp(alpha f |v_left - v_right|))); use "
               "'dt: auto' or a smaller value";
+      else if (gibbs)
+        os << "dt = " << t.dt << " s exceeds the explicit Gibbs-Thomson limit " << limit
+           << " s of this grid and interface energy (docs/model.md, eq. 48); use 'dt: auto' "
+              "(adaptive) or a smaller value";
       else
         os << "dt = " << t.dt << " s exceeds the explicit stability limit " << limit
            << " s of this grid and these parameters (2 / (L (2 W + 4 kappa sum 1/dx^2))); use "
               "'dt: auto' or a smaller value";
       d.fail(os.str());
     }
+  } else if (gibbs) {
+    // Adaptive: dt is chosen every step from the accuracy targets (docs/model.md, section 8).
+    t.adaptive = true;
+    t.dt_auto = true;
+    t.dt_max = std::min(t.end / 20.0, limit);
+    if (e.has("dt_max")) t.dt_max = positive(e.at("dt_max"), Kind::time);
+    if (e.has("dt_min")) t.dt_min = positive(e.at("dt_min"), Kind::time);
+    if (t.dt_min >= t.dt_max) e.fail("dt_min must be smaller than dt_max");
+    if (e.has("front_move")) {
+      const Entry f = e.at("front_move");
+      t.front_move = f.number();
+      if (!(t.front_move > 0.0 && t.front_move <= 1.0))
+        f.fail("must lie in (0, 1]: the largest front move of one step, in interface widths");
+    }
+    if (e.has("control_change")) {
+      const Entry f = e.at("control_change");
+      t.control_change = f.number();
+      if (!(t.control_change > 0.0 && t.control_change <= 0.5))
+        f.fail("must lie in (0, 0.5]: the largest relative change of V_cell (or I) of a step");
+    }
+    t.dt = t.dt_max;
   } else {
     t.dt = t.safety * limit;
     t.dt_auto = true;
@@ -539,26 +581,60 @@ void read_control(const Entry& e, RunConfig& cfg) {
 }
 
 void read_phase_field(const Entry& e, RunConfig& cfg) {
-  e.allow_only(
-      {"interface_width", "interface_energy", "mobility", "sigma_floor", "anisotropy", "noise"});
+  e.allow_only({"formulation", "interface_width", "interface_energy", "mobility",
+                "profile_relaxation", "sigma_floor", "anisotropy", "noise"});
   CellSpec& c = cfg.cell.spec;
+  if (e.has("formulation")) {
+    const Entry f = e.at("formulation");
+    const std::string v = f.str();
+    if (v == "gibbs_thomson")
+      c.formulation = Formulation::gibbs_thomson;
+    else if (v == "chen2015")
+      c.formulation = Formulation::chen2015;
+    else
+      f.fail("'" + v +
+             "': use gibbs_thomson (capillarity as the Gibbs-Thomson overpotential, adaptive "
+             "steps) or chen2015 (the Allen-Cahn relaxation of Chen et al. 2015, explicit)");
+  }
+  const bool gibbs = c.formulation == Formulation::gibbs_thomson;
   c.interface_width = positive(e.at("interface_width"), Kind::length);
   if (e.has("interface_energy"))
     c.interface_energy = positive(e.at("interface_energy"), Kind::energy_per_area);
-  if (e.has("mobility")) c.mobility = positive(e.at("mobility"), Kind::mobility);
+  if (e.has("mobility")) {
+    if (gibbs)
+      e.at("mobility")
+          .fail("the Allen-Cahn mobility L_sigma belongs to formulation: chen2015; the "
+                "gibbs_thomson formulation moves the front by Butler-Volmer kinetics and "
+                "capillarity by the Gibbs-Thomson overpotential (docs/model.md, section 8): "
+                "remove the key or set phase_field.formulation: chen2015");
+    c.mobility = positive(e.at("mobility"), Kind::mobility);
+  }
+  if (e.has("profile_relaxation")) {
+    const Entry r = e.at("profile_relaxation");
+    if (!gibbs) r.fail("belongs to formulation: gibbs_thomson");
+    c.profile_relaxation = r.number();
+    if (!(c.profile_relaxation >= 0.5 && c.profile_relaxation <= 1000.0))
+      r.fail("must lie in [0.5, 1000]: the profile is restored while the front moves w / "
+             "profile_relaxation (default 10)");
+  }
   if (e.has("sigma_floor")) c.sigma_floor = positive(e.at("sigma_floor"), Kind::conductivity);
   if (e.has("anisotropy")) {
     const Entry a = e.at("anisotropy");
     c.anisotropy = a.number();
-    // Beyond 1/15 the four-fold stiffness kappa + kappa'' turns negative (missing orientations).
+    // Beyond 1/15 the four-fold stiffness turns negative (missing orientations): of the
+    // interface energy, gamma + gamma'' (gibbs_thomson), or of kappa (chen2015).
     if (!(std::abs(c.anisotropy) < 1.0 / 15.0))
-      a.fail("|anisotropy| must stay below 1/15 (0.0667)");
+      a.fail(gibbs ? "|anisotropy| (eps of gamma = gamma0 (1 + eps cos 4 theta)) must stay below "
+                     "1/15 (0.0667): beyond it the stiffness gamma + gamma'' turns negative"
+                   : "|anisotropy| (delta of kappa) must stay below 1/15 (0.0667)");
   }
   if (e.has("noise")) {
     const Entry n = e.at("noise");
-    n.allow_only({"amplitude", "seed"});
+    n.allow_only({"amplitude", "reference_dt", "seed"});
     cfg.cell.noise_amplitude = n.at("amplitude").quantity(Kind::rate);
     if (cfg.cell.noise_amplitude < 0) n.at("amplitude").fail("must not be negative");
+    if (n.has("reference_dt"))
+      cfg.cell.noise_reference_dt = positive(n.at("reference_dt"), Kind::time);
     if (n.has("seed")) cfg.cell.noise_seed = std::uint64_t(n.at("seed").integer());
   }
 }

@@ -29,7 +29,8 @@ Grid cell_grid(const CellSpec& c) {
 ElectrodepositionParams cell_params(const CellSpec& c) {
   ElectrodepositionParams p;
   const double w = c.interface_width, gamma = c.interface_energy;
-  p.capillary = {c.mobility, 3.0 * gamma * w, 6.0 * gamma / w, c.anisotropy};
+  p.capillary = {c.mobility, 3.0 * gamma * w, 6.0 * gamma / w,
+                 c.formulation == Formulation::chen2015 ? c.anisotropy : 0.0};
   const double n = c.metal.valence, t = c.temperature;
   p.kinetics.alpha = c.alpha;
   p.kinetics.f = n * echem::kFaraday / (echem::kGas * t);
@@ -44,6 +45,21 @@ ElectrodepositionParams cell_params(const CellSpec& c) {
   p.i0_counter = i0;
   p.counter_butler_volmer = c.counter_butler_volmer;
   p.lateral_periodic = c.lateral_periodic;
+  // Gibbs-Thomson formulation (docs/model.md, section 8): v_n = -(i0 Omega_m / nF) BV.
+  p.formulation = c.formulation;
+  interface::FrontKinetics& fk = p.interface.kinetics;
+  fk.width = w;
+  fk.i0 = i0;
+  fk.alpha = c.alpha;
+  fk.f = p.kinetics.f;
+  fk.speed_scale = i0 / p.kinetics.nfcs;
+  p.interface.interface_energy = gamma;
+  p.interface.anisotropy = c.formulation == Formulation::gibbs_thomson ? c.anisotropy : 0.0;
+  p.interface.omega_over_nf = 1.0 / p.kinetics.nfcs;
+  p.interface.relaxation = c.profile_relaxation;
+  // lambda never falls below its value at a front speed of 1e-3 of the exchange current's.
+  p.interface.speed_floor = 1e-3 * fk.speed_scale;
+  p.interface.lateral_periodic = c.lateral_periodic;
   return p;
 }
 

@@ -4,6 +4,8 @@
 #include "dendrite/models/electrodeposition.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -16,29 +18,34 @@ namespace dnd {
 
 namespace {
 
-/// Capillary part of eq. (20) (needs filled xi ghosts; eq. 6 when anisotropic) plus the
-/// optional Langevin term  a h'(xi) u,  u uniform in (-1, 1) from the counter-based
-/// generator keyed by (seed, step, cell): the same draws on every backend and after a restart.
+/// Capillary part of eq. (20) (needs filled xi ghosts; eq. 6 when anisotropic).
 template <bool ThreeD, bool Aniso>
 void capillary_rate(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
-                    const View<double>& out, double noise, std::uint64_t seed, std::uint64_t step) {
+                    const View<double>& out) {
   const allen_cahn::InvDx2 inv = allen_cahn::inv_dx2_of(g);
-  const std::int64_t nx = g.n[0], ny = g.n[1];
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
-        double r = allen_cahn::rate<ThreeD, real, Aniso>(xi, i, j, k, p, inv);
-        if (noise != 0.0) {
-          const std::uint64_t cell = std::uint64_t(i + nx * (j + ny * k));
-          r += noise * echem::interp_hprime(double(xi(i, j, k))) *
-               rng::uniform_symmetric(seed, step, cell);
-        }
-        out(i, j, k) = r;
+        out(i, j, k) = allen_cahn::rate<ThreeD, real, Aniso>(xi, i, j, k, p, inv);
       });
 }
 
-/// Conductivities of eq. (25), with one ghost layer filled by copying the nearest cell so
-/// the solver's face averages at the sides see the cell's own value.
-void conductivities(const Grid& g, const echem::Conductivity& c, const View<real>& xi,
+/// Langevin term  a h'(xi) u sqrt(dt_ref / dt),  u uniform in (-1, 1) from the counter-based
+/// generator keyed by (seed, step, cell): the same draws on every backend and after a
+/// restart, and a variance per unit time a^2 dt_ref h'^2 / 3 whatever the step.
+void noise_rate(const Grid& g, double amplitude, std::uint64_t seed, std::uint64_t step,
+                const View<real>& xi, const View<double>& out) {
+  const std::int64_t nx = g.n[0], ny = g.n[1];
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const std::uint64_t cell = std::uint64_t(i + nx * (j + ny * k));
+        out(i, j, k) = amplitude * echem::interp_hprime(double(xi(i, j, k))) *
+                       rng::uniform_symmetric(seed, step, cell);
+      });
+}
+
+/// Conductivities of eq. (25) from the order parameter the potentials see.
+template <class T>
+void conductivities(const Grid& g, const echem::Conductivity& c, const View<T>& xi,
                     const View<double>& sl, const View<double>& ss) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
@@ -48,20 +55,44 @@ void conductivities(const Grid& g, const echem::Conductivity& c, const View<real
       });
 }
 
-/// Total rate R = capillary + reaction at the current potentials, the linearisation weight
-/// g, and the right-hand side of the phi_l equation:
+/// What the reaction of one cell needs, for either formulation: eq. (20) reads xi, the
+/// Gibbs-Thomson form (eq. 47) the relaxed state, eta_GT and the step.
+struct ReactionState {
+  bool gibbs = false;
+  echem::Kinetics k;
+  interface::FrontKinetics fk;
+  double dt = 0.0;
+  View<real> xi;
+  View<double> relaxed, eta_gt, cap, noise;
+  bool has_noise = false;
+};
+
+/// Reaction rate and linearisation weight g >= 0 at overpotential eta (without eta_GT).
+DND_INLINE void local_reaction(const ReactionState& s, int i, int j, int k, double eta,
+                               double& rate, double& g) {
+  if (s.gibbs) {
+    double v;
+    interface::front_reaction(s.relaxed(i, j, k), eta + s.eta_gt(i, j, k), s.dt, s.fk, rate, g, v);
+  } else {
+    echem::reaction(double(s.xi(i, j, k)), eta, s.k, rate, g);
+  }
+}
+
+/// Total rate R = capillary or relaxation + noise + reaction at the current potentials, the
+/// linearisation weight g, and the right-hand side of the phi_l equation:
 ///   (g - div sigma_l grad) phi_l = -n F c_s R + g phi_l        (eq. 23, linearised)
-void reaction_and_rhs_l(const Grid& g, const echem::Kinetics& k, const View<real>& xi,
-                        const View<double>& pl, const View<double>& ps, const View<double>& cap,
-                        const View<double>& rate, const View<double>& gw, const View<double>& rhs) {
+void reaction_and_rhs_l(const Grid& g, const ReactionState& st, const View<double>& pl,
+                        const View<double>& ps, const View<double>& rate, const View<double>& gw,
+                        const View<double>& rhs) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int kk) {
         double r, w;
-        echem::reaction(double(xi(i, j, kk)), ps(i, j, kk) - pl(i, j, kk) - k.e0, k, r, w);
-        const double total = cap(i, j, kk) + r;
+        local_reaction(st, i, j, kk, ps(i, j, kk) - pl(i, j, kk) - st.k.e0, r, w);
+        double total = st.cap(i, j, kk) + r;
+        if (st.has_noise) total += st.noise(i, j, kk);
         rate(i, j, kk) = total;
         gw(i, j, kk) = w;
-        rhs(i, j, kk) = -k.nfcs * total + w * pl(i, j, kk);
+        rhs(i, j, kk) = -st.k.nfcs * total + w * pl(i, j, kk);
       });
 }
 
@@ -99,16 +130,31 @@ void damp(const Grid& g, double theta, const View<double>& a, const View<double>
       });
 }
 
-/// Final rate at the converged potentials, and the explicit update of xi.
-double final_rate(const Grid& g, const echem::Kinetics& k, const View<real>& xi,
-                  const View<double>& pl, const View<double>& ps, const View<double>& cap,
-                  const View<double>& rate) {
+/// Final rate at the converged potentials; returns the largest |rate| without the noise
+/// (how far xi moves per unit time, deterministically).
+double final_rate(const Grid& g, const ReactionState& st, const View<double>& pl,
+                  const View<double>& ps, const View<double>& rate) {
   return parallel_max(
       g.interior(), DND_LAMBDA(int i, int j, int kk) {
         double r, w;
-        echem::reaction(double(xi(i, j, kk)), ps(i, j, kk) - pl(i, j, kk) - k.e0, k, r, w);
-        rate(i, j, kk) = cap(i, j, kk) + r;
-        return std::abs(cap(i, j, kk) + r);
+        local_reaction(st, i, j, kk, ps(i, j, kk) - pl(i, j, kk) - st.k.e0, r, w);
+        const double det = st.cap(i, j, kk) + r;
+        rate(i, j, kk) = st.has_noise ? det + st.noise(i, j, kk) : det;
+        return std::abs(det);
+      });
+}
+
+/// Largest |v_n| of eq. (42) over the cells whose relaxed xi lies in [0.1, 0.9].
+double front_speed_max(const Grid& g, const ReactionState& st, const View<double>& pl,
+                       const View<double>& ps) {
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double x = st.relaxed(i, j, k);
+        if (x < 0.1 || x > 0.9) return 0.0;
+        double bv, slope;
+        interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k), st.fk,
+                                bv, slope);
+        return std::abs(st.fk.speed_scale * bv);
       });
 }
 
@@ -121,7 +167,7 @@ double relative_change(const Grid& g, const View<double>& a, const View<double>&
   return scale > 0.0 ? diff / scale : (diff > 0.0 ? 1e300 : 0.0);
 }
 
-void advance(const Grid& g, double dt, const View<real>& xi, const View<double>& rate,
+void apply_rate(const Grid& g, double dt, const View<real>& xi, const View<double>& rate,
              const View<real>& out) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
@@ -187,6 +233,7 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
       phi_l_(grid),
       phi_s_(grid),
       rate_cap_(grid),
+      noise_(grid),
       rate_(grid),
       g_(grid),
       sig_l_(grid),
@@ -203,10 +250,66 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
     throw std::invalid_argument("electrodeposition: kinetics not set (L_eta, nF/RT, n F c_s)");
   if (p.counter_butler_volmer && !(p.i0_counter > 0))
     throw std::invalid_argument("electrodeposition: the counter electrode needs i0 > 0");
+  if (p.formulation == Formulation::gibbs_thomson) {
+    InterfaceParams ip = p.interface;
+    ip.lateral_periodic = p.lateral_periodic;
+    front_ = std::make_unique<InterfaceRelaxation>(grid, ip);
+  }
+}
+
+/// Everything a rejected step must give back: the step starts again from here.
+struct Electrodeposition::Saved {
+  explicit Saved(const Grid& g) : xi(g), phi_l(g), phi_s(g), solved_rate(g) {}
+  Field<real> xi;
+  Field<double> phi_l, phi_s, solved_rate;
+  double v_cell = 0, counter_eta = 0, plated = 0, front_speed = 0;
+  std::uint64_t step = 0;
+  int reuse_count = -1;
+  CellCurrents currents{};
+};
+
+Electrodeposition::~Electrodeposition() = default;
+
+static ReactionState reaction_state(const ElectrodepositionParams& p,
+                                    const InterfaceRelaxation* front, const Field<real>& xi,
+                                    const Field<double>& cap, const Field<double>& noise,
+                                    bool has_noise, double dt) {
+  ReactionState s;
+  s.gibbs = front != nullptr;
+  s.k = p.kinetics;
+  s.fk = p.interface.kinetics;
+  s.dt = dt;
+  s.xi = xi.view();
+  s.cap = front ? front->relaxation_rate().view() : cap.view();
+  s.relaxed = front ? front->relaxed().view() : View<double>{};
+  s.eta_gt = front ? front->gibbs_thomson().view() : View<double>{};
+  s.noise = noise.view();
+  s.has_noise = has_noise;
+  return s;
+}
+
+/// Explicit Gibbs-Thomson limit (eq. 48): the curvature term of eq. (42) moves an interface
+/// ripple of wavenumber k at D_GT k^2, D_GT = (i0 Omega_m/nF) BV'(eta) (gamma + gamma'')
+/// Omega_m/nF, and the largest discrete k^2 is 4 (d - 1) / dx^2.
+static double gibbs_thomson_limit(const Grid& grid, const InterfaceParams& ip, double speed) {
+  const interface::FrontKinetics& k = ip.kinetics;
+  const double slope_factor = 1.0 + std::abs(speed) / k.speed_scale;  // BV'/f <= 1 + |BV|
+  const double stiffness = ip.interface_energy * (1.0 + 15.0 * std::abs(ip.anisotropy));
+  const double d_gt = k.speed_scale * k.f * slope_factor * stiffness * ip.omega_over_nf;
+  double dx2 = grid.dx[0] * grid.dx[0];
+  for (int d = 1; d < grid.dim; ++d) dx2 = std::min(dx2, grid.dx[d] * grid.dx[d]);
+  return 0.5 * dx2 / (d_gt * 2.0 * std::max(1, grid.dim - 1));
 }
 
 double Electrodeposition::stable_dt(const Grid& grid, const ElectrodepositionParams& p) {
+  if (p.formulation == Formulation::gibbs_thomson)
+    return gibbs_thomson_limit(grid, p.interface, 0.0);
   return AllenCahn::stable_dt(grid, p.capillary);
+}
+
+double Electrodeposition::gibbs_thomson_dt() const {
+  if (!front_) return 1e300;
+  return gibbs_thomson_limit(grid_, p_.interface, front_speed_);
 }
 
 double Electrodeposition::cross_section() const {
@@ -251,8 +354,9 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     ++rep.newton_iterations;
     old_l_.copy_from(phi_l_);
     old_s_.copy_from(phi_s_);
-    reaction_and_rhs_l(g, k, xi_.view(), phi_l_.view(), phi_s_.view(), rate_cap_.view(),
-                       rate_.view(), g_.view(), rhs_.view());
+    reaction_and_rhs_l(g, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_,
+                                         step_dt_),
+                       phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
     // Counter electrode linearised about the face value of the previous iterate.
     if (p_.counter_butler_volmer) {
       const BoundaryCondition bc = bcs_l().side[0][1];
@@ -301,26 +405,54 @@ void Electrodeposition::measure_currents() {
   currents_.electronic = -sol_s_.boundary_flux(phi_s_, 0, 1) / area;
 }
 
-void Electrodeposition::prepare_state() {
+void Electrodeposition::prepare_state(double dt) {
   const Grid& g = grid_;
   halo_.fill(xi_, xi_bcs_);
-  conductivities(g, p_.sigma, xi_.view(), sig_l_.view(), sig_s_.view());
   faces_current_ = false;
-  const double a = p_.noise_amplitude;
-  const bool aniso = p_.capillary.anisotropy != 0.0;
-  const View<real> xv = xi_.view();
-  const View<double> cv = rate_cap_.view();
-  if (g.dim == 3)
-    aniso ? capillary_rate<true, true>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_)
-          : capillary_rate<true, false>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_);
-  else
-    aniso ? capillary_rate<false, true>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_)
-          : capillary_rate<false, false>(g, p_.capillary, xv, cv, a, p_.noise_seed, step_);
+  step_dt_ = dt;
+  if (front_) {
+    // Eq. (44) semi-implicitly and eta_GT (eq. 43); the potentials see the relaxed state.
+    front_->prepare(xi_, dt, front_->lambda(front_speed_));
+    conductivities(g, p_.sigma, front_->relaxed().view(), sig_l_.view(), sig_s_.view());
+  } else {
+    conductivities(g, p_.sigma, xi_.view(), sig_l_.view(), sig_s_.view());
+    const bool aniso = p_.capillary.anisotropy != 0.0;
+    const View<real> xv = xi_.view();
+    const View<double> cv = rate_cap_.view();
+    if (g.dim == 3)
+      aniso ? capillary_rate<true, true>(g, p_.capillary, xv, cv)
+            : capillary_rate<true, false>(g, p_.capillary, xv, cv);
+    else
+      aniso ? capillary_rate<false, true>(g, p_.capillary, xv, cv)
+            : capillary_rate<false, false>(g, p_.capillary, xv, cv);
+  }
+  has_noise_ = p_.noise_amplitude != 0.0 && dt > 0.0;
+  if (has_noise_)
+    noise_rate(g, p_.noise_amplitude * std::sqrt(p_.noise_reference_dt / dt), p_.noise_seed, step_,
+               xi_.view(), noise_.view());
+}
+
+double Electrodeposition::measure_front_speed() const {
+  if (!front_) return 0.0;
+  return front_speed_max(grid_, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, false, 0.0),
+                         phi_l_.view(), phi_s_.view());
+}
+
+double Electrodeposition::equilibrate_profile(int sweeps) {
+  return front_ ? front_->equilibrate(xi_, halo_, xi_bcs_, sweeps) : 0.0;
 }
 
 PotentialReport Electrodeposition::solve_potentials(const CellControl& control) {
-  prepare_state();
-  const PotentialReport rep = solve_prepared(control);
+  // gibbs_thomson: the relaxation rate lambda follows the front speed, which the solve
+  // gives; a second pass makes this solve's lambda the one the first step will use.
+  PotentialReport rep;
+  for (int pass = 0; pass < (front_ ? 2 : 1); ++pass) {
+    prepare_state(0.0);
+    rep = solve_prepared(control);
+    final_rate(grid_, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, 0.0),
+               phi_l_.view(), phi_s_.view(), rate_.view());
+    front_speed_ = measure_front_speed();
+  }
   solved_rate_.copy_from(rate_);
   reuse_count_ = 0;
   return rep;
@@ -337,8 +469,11 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
   const echem::Kinetics& k = p_.kinetics;
   double resistance = g.length(0) / p_.sigma.ion;  // an estimate of dV/dI for the 2nd point
   if (p_.counter_butler_volmer) resistance += 1.0 / (p_.i0_counter * k.f);
-  resistance += 1.0 / (k.nfcs * k.l_eta * 3.0 *
-                       std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier) * k.f);
+  if (front_)
+    resistance += 1.0 / (p_.interface.kinetics.i0 * k.f);
+  else
+    resistance += 1.0 / (k.nfcs * k.l_eta * 3.0 *
+                         std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier) * k.f);
   PotentialReport total;
   double v0 = v_cell_, i0 = 0.0;
   for (int it = 0; it < p_.max_control; ++it) {
@@ -367,11 +502,10 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
-  prepare_state();
-  auto rate_now = [&] {
-    return final_rate(grid_, p_.kinetics, xi_.view(), phi_l_.view(), phi_s_.view(),
-                      rate_cap_.view(), rate_.view());
-  };
+  prepare_state(dt);
+  const ReactionState st =
+      reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
+  auto rate_now = [&] { return final_rate(grid_, st, phi_l_.view(), phi_s_.view(), rate_.view()); };
   // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
   const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
   double max_rate = may_reuse ? rate_now() : 0.0;
@@ -386,15 +520,115 @@ PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
     reuse_count_ = 0;
   }
   last_max_change_ = max_rate * dt;
-  if (last_max_change_ > 0.2)
+  last_det_change_ = last_max_change_;
+  if (!front_ && last_max_change_ > 0.2)
     throw std::runtime_error("the order parameter would change by " +
                              std::to_string(last_max_change_) +
                              " in one step: the reaction is too fast for this dt");
-  advance(grid_, dt, xi_.view(), rate_.view(), next_.view());
+  if (front_) front_speed_ = measure_front_speed();
+  apply_rate(grid_, dt, xi_.view(), rate_.view(), next_.view());
   xi_.swap(next_);
   plated_charge_ += dt * currents_.ionic;
   ++step_;
   return rep;
+}
+
+void Electrodeposition::save_state(Saved& s) const {
+  s.xi.copy_from(xi_);
+  s.phi_l.copy_from(phi_l_);
+  s.phi_s.copy_from(phi_s_);
+  s.solved_rate.copy_from(solved_rate_);
+  s.v_cell = v_cell_;
+  s.counter_eta = counter_eta_;
+  s.plated = plated_charge_;
+  s.front_speed = front_speed_;
+  s.step = step_;
+  s.reuse_count = reuse_count_;
+  s.currents = currents_;
+}
+
+void Electrodeposition::restore_state(const Saved& s) {
+  xi_.copy_from(s.xi);
+  phi_l_.copy_from(s.phi_l);
+  phi_s_.copy_from(s.phi_s);
+  solved_rate_.copy_from(s.solved_rate);
+  v_cell_ = s.v_cell;
+  counter_eta_ = s.counter_eta;
+  plated_charge_ = s.plated;
+  front_speed_ = s.front_speed;
+  step_ = s.step;
+  reuse_count_ = s.reuse_count;
+  currents_ = s.currents;
+  faces_current_ = false;
+}
+
+double Electrodeposition::next_dt() const {
+  if (next_dt_ > 0.0) return next_dt_;
+  // First step: a tenth of what the accuracy target allows at the present front speed.
+  const double speed = std::max(front_speed_, p_.interface.speed_floor);
+  const double first = 0.1 * p_.control.front_move * p_.interface.kinetics.width / speed;
+  return std::min({first, p_.control.dt_max, gibbs_thomson_dt()});
+}
+
+PotentialReport Electrodeposition::advance(double h, const CellControl& control) {
+  if (!front_) throw std::logic_error("advance: adaptive steps need the gibbs_thomson formulation");
+  const StepControl& c = p_.control;
+  if (!saved_) saved_ = std::make_unique<Saved>(grid_);
+  const bool galvanostatic = control.mode == ControlMode::galvanostatic;
+  const double floor =
+      galvanostatic ? c.control_floor : 1e-2 * p_.interface.kinetics.i0;
+  // Besides xi the controller watches V_cell (galvanostatic) or the current (potentiostatic),
+  // relative to a floor of 1e-4 V or 1e-2 i0.
+  auto watched = [&] { return galvanostatic ? v_cell_ : currents_.total(); };
+  next_dt_ = next_dt();
+  PotentialReport total;
+  total.converged = true;
+  last_substeps_ = 0;
+  double done = 0.0;
+  while (done < h) {
+    const double left = h - done;
+    double sub = std::min({next_dt_, c.dt_max, gibbs_thomson_dt()});
+    const bool last = sub >= left * (1.0 - 1e-12);
+    if (last) sub = left;
+    save_state(*saved_);
+    const double before = watched();
+    double err = 0.0;
+    std::string failure;
+    PotentialReport r;
+    try {
+      r = step(sub, control);
+      const double e_xi = last_det_change_ / (0.5 * c.front_move);
+      const double e_c =
+          std::abs(watched() - before) / (c.control_change * std::max(std::abs(before), floor));
+      err = std::max(e_xi, e_c);
+      if (!std::isfinite(err)) failure = "a non-finite state";
+    } catch (const std::runtime_error& e) {
+      failure = e.what();
+    }
+    if (!failure.empty() || err > 2.0) {
+      restore_state(*saved_);
+      ++rejected_;
+      next_dt_ = sub * (failure.empty() ? std::clamp(0.9 / err, 0.1, 0.5) : 0.25);
+      if (next_dt_ < c.dt_min)
+        throw std::runtime_error(
+            "the time step would have to fall below time.dt_min = " + std::to_string(c.dt_min) +
+            " s at t + " + std::to_string(done) + " s of this output interval" +
+            (failure.empty() ? std::string(": the front moves too fast for the accuracy target")
+                             : ": " + failure));
+      continue;
+    }
+    total.newton_iterations += r.newton_iterations;
+    total.control_iterations += r.control_iterations;
+    total.linear_iterations += r.linear_iterations;
+    total.reused = r.reused;
+    total.converged = total.converged && r.converged;
+    ++last_substeps_;
+    done = last ? h : done + sub;
+    const double factor = std::clamp(0.9 / std::max(err, 1e-12), 0.2, c.growth);
+    // A step cut short to land on an output time keeps the larger proposal.
+    if (!(last && sub < next_dt_ && factor >= 1.0)) next_dt_ = sub * factor;
+  }
+  return total;
 }
 
 double Electrodeposition::metal_thickness() const {

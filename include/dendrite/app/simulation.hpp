@@ -18,7 +18,10 @@ class Simulation {
   virtual ~Simulation() = default;
   /// One line on the model, grid and time step, for the start of the log.
   virtual std::string describe() const = 0;
+  /// Advance by exactly dt (an adaptive model may take several steps inside it).
   virtual void step(double dt) = 0;
+  /// The step an adaptive model wants next (s); 0 for a model run at the configured dt.
+  virtual double suggested_dt() const { return 0.0; }
   /// Names (with units) and values of the model's scalars for the time-series table.
   virtual std::vector<std::string> columns() const = 0;
   virtual std::vector<double> scalars() = 0;

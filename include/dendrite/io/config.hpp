@@ -44,6 +44,13 @@ struct TimeConfig {
   bool dt_auto = true;
   double safety = 0.5;  ///< fraction of the stability limit used by dt: auto
   std::int64_t max_steps = -1;
+  /// Adaptive steps (electrodeposition, gibbs_thomson, dt: auto): dt is the controller's
+  /// (docs/model.md, section 8); dt above is then only its upper bound.
+  bool adaptive = false;
+  double dt_max = 0.0;          ///< s
+  double dt_min = 1e-9;         ///< s: a step that would have to be shorter stops the run
+  double front_move = 0.1;      ///< largest front move of one step, interface widths
+  double control_change = 0.01;  ///< largest relative change of V_cell (I) of one step
 };
 
 struct OutputConfig {
@@ -71,7 +78,8 @@ struct CellConfig {
   CellSpec spec;
   CellControl control;
   std::string metal_file, electrolyte_file;  ///< where the materials came from
-  double noise_amplitude = 0.0;              ///< 1/s
+  double noise_amplitude = 0.0;              ///< 1/s at steps of noise_reference_dt
+  double noise_reference_dt = 1.0;           ///< s
   std::uint64_t noise_seed = 1;
   double reuse_tolerance = 1e-3;  ///< potentials reused while the source moved less (0: never)
 };

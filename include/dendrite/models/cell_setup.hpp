@@ -50,9 +50,13 @@ struct CellSpec {
   double dx = 0.0;                ///< m
   double interface_width = 0.0;   ///< w of the tanh profile, m
   double interface_energy = 0.3;  ///< gamma, J/m^2
-  double mobility = 2.5e-6;       ///< L_sigma, m^3/(J s)
+  Formulation formulation = Formulation::gibbs_thomson;
+  double mobility = 2.5e-6;        ///< L_sigma, m^3/(J s) (chen2015 only)
+  double profile_relaxation = 10.0;  ///< gibbs_thomson: lambda w / |v_n| of eq. (44)
   double alpha = 0.5;
-  double anisotropy = 0.0;    ///< delta of kappa(n), eq. (5): cubic in 3D, four-fold in 2D
+  /// chen2015: delta of kappa(n), eq. (5); gibbs_thomson: eps of gamma(n), eq. (45).
+  /// Cubic in 3D, four-fold in 2D.
+  double anisotropy = 0.0;
   double sigma_floor = 1e-4;  ///< ionic conductivity inside the metal, S/m
   bool counter_butler_volmer = true;
   bool lateral_periodic = true;

@@ -9,22 +9,52 @@
 /// phi_l), lateral sides periodic or no-flux. A positive current plates metal at x = 0.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "dendrite/core/halo.hpp"
 #include "dendrite/models/electrodeposition_K.hpp"
+#include "dendrite/models/interface.hpp"
 #include "dendrite/solver/elliptic.hpp"
 
 namespace dnd {
 
+/// How the order parameter moves (docs/model.md, sections 6 and 8).
+enum class Formulation {
+  /// Eq. (20): Allen-Cahn relaxation with L_sigma plus L_eta h'(xi) BV(eta) (Chen et al.
+  /// 2015). Capillarity is set by L_sigma kappa, explicit, step limited by eq. (3).
+  chen2015,
+  /// Eqs. (40)-(47): the profile translated at the Butler-Volmer speed of eta + eta_GT,
+  /// curvature only through the Gibbs-Thomson overpotential, curvature-free relaxation
+  /// taken semi-implicitly; steps limited by accuracy.
+  gibbs_thomson
+};
+
+/// Accuracy targets of the adaptive step (docs/model.md, section 8, "time steps").
+struct StepControl {
+  double front_move = 0.1;       ///< largest |Delta xi| of a step is front_move / 2 (w units)
+  double control_change = 0.01;  ///< relative change of V_cell (or of I, potentiostatic)
+  double control_floor = 1e-4;   ///< V (or fraction of the current) below which changes are absolute
+  double dt_min = 1e-9;          ///< s: a step that must shrink below this stops the run
+  double dt_max = 1e30;          ///< s
+  double growth = 2.0;           ///< largest factor between two steps
+};
+
 struct ElectrodepositionParams {
-  allen_cahn::Params capillary;  ///< L_sigma, kappa, W of eq. (20)
+  Formulation formulation = Formulation::gibbs_thomson;
+  allen_cahn::Params capillary;  ///< L_sigma, kappa, W of eq. (20) (chen2015)
+  InterfaceParams interface;     ///< eqs. (40)-(47) (gibbs_thomson)
+  StepControl control;           ///< adaptive steps (gibbs_thomson)
   echem::Kinetics kinetics;
   echem::Conductivity sigma;
   double i0_counter = 0.0;            ///< A/m^2, exchange current density of the counter electrode
   bool counter_butler_volmer = true;  ///< false: non-polarisable counter electrode (phi_l = 0)
   bool lateral_periodic = true;       ///< false: no-flux lateral sides
-  double noise_amplitude = 0.0;       ///< 1/s, Langevin term a h'(xi) u of eq. (20)
+  /// 1/s: Langevin term a h'(xi) u sqrt(noise_reference_dt / dt), u uniform in (-1, 1):
+  /// the spread a of the rate at steps of noise_reference_dt, scaled so that the variance
+  /// injected per unit time does not depend on the step.
+  double noise_amplitude = 0.0;
+  double noise_reference_dt = 1.0;  ///< s
   std::uint64_t noise_seed = 1;
   int max_newton = 50;
   double newton_tol = 1e-9;    ///< V, largest potential change of a converged iteration
@@ -65,14 +95,37 @@ struct PotentialReport {
 class Electrodeposition {
  public:
   Electrodeposition(const Grid& grid, const ElectrodepositionParams& p);
+  ~Electrodeposition();
 
-  /// Largest stable explicit step of the capillary terms, eq. (3).
+  /// chen2015: largest stable explicit step of the capillary terms, eq. (3).
+  /// gibbs_thomson: the explicit Gibbs-Thomson limit, eq. (48), at the linear kinetics.
   static double stable_dt(const Grid& grid, const ElectrodepositionParams& p);
+  /// gibbs_thomson: the Gibbs-Thomson limit, eq. (48), at the present front speed.
+  double gibbs_thomson_dt() const;
 
   /// Solve the potentials (and V_cell under galvanostatic control) for the current xi,
   /// then advance xi by dt with the rate those potentials give (the same rate is the
   /// charge source, so Faraday's law holds to solver tolerance).
   PotentialReport step(double dt, const CellControl& control);
+  /// Advance by exactly h with the adaptive step controller (gibbs_thomson): steps of at
+  /// most next_dt(), each checked against the accuracy targets and retried shorter from the
+  /// saved state when it misses them or a solve fails. Throws when a step would have to be
+  /// shorter than StepControl::dt_min. The report sums the iterations of all steps taken.
+  PotentialReport advance(double h, const CellControl& control);
+  /// The step the controller proposes next (s); restart state with front_speed().
+  double next_dt() const;
+  void set_next_dt(double dt) { next_dt_ = dt; }
+  /// Largest |v_n| at the interface (xi in [0.1, 0.9]) of the last solve, m/s: sets the
+  /// relaxation rate lambda of the next step.
+  double front_speed() const { return front_speed_; }
+  void set_front_speed(double v) { front_speed_ = v; }
+  int last_substeps() const { return last_substeps_; }
+  int rejected_steps() const { return rejected_; }
+  /// gibbs_thomson: relax the profile of the present xi to the discrete equilibrium of
+  /// eq. (44) without moving the front (curvature-free; no charge is counted): how an
+  /// initial condition drawn from tanh profiles is made ready, so the run does not start
+  /// with a transient that is the relaxation's charge. Returns the largest change of xi.
+  double equilibrate_profile(int sweeps = 20);
   /// Solve the potentials only.
   PotentialReport solve_potentials(const CellControl& control);
 
@@ -111,7 +164,11 @@ class Electrodeposition {
 
  private:
   PotentialReport newton(double v_cell);
-  void prepare_state();
+  void prepare_state(double dt);
+  double measure_front_speed() const;
+  struct Saved;
+  void save_state(Saved& s) const;
+  void restore_state(const Saved& s);
   PotentialReport solve_prepared(const CellControl& control);
   BoundarySet bcs_l() const;
   BoundarySet bcs_s(double v_cell) const;
@@ -121,7 +178,11 @@ class Electrodeposition {
   ElectrodepositionParams p_;
   BoundarySet xi_bcs_;
   Field<real> xi_, next_;
-  Field<double> phi_l_, phi_s_, rate_cap_, rate_, g_, sig_l_, sig_s_, rhs_, old_l_, old_s_;
+  Field<double> phi_l_, phi_s_, rate_cap_, noise_, rate_, g_, sig_l_, sig_s_, rhs_, old_l_,
+      old_s_;
+  std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
+  double step_dt_ = 0.0;                         ///< dt of the step being solved (0: none)
+  bool has_noise_ = false;                       ///< noise_ holds this step's Langevin term
   Halo halo_;
   EllipticSolver sol_l_, sol_s_;
   double v_cell_ = 0.0;
@@ -135,6 +196,12 @@ class Electrodeposition {
   /// iterations then rebuild only the diagonals (the conductivities change with xi alone).
   bool faces_current_ = false;
   CellCurrents currents_{};
+  double front_speed_ = 0.0;
+  double next_dt_ = 0.0;
+  double last_det_change_ = 0.0;  ///< largest |Delta xi| of the last step without the noise
+  int last_substeps_ = 0;
+  int rejected_ = 0;
+  std::unique_ptr<Saved> saved_;
 };
 
 }  // namespace dnd
