@@ -615,7 +615,7 @@ void read_phase_field(const Entry& e, RunConfig& cfg) {
     c.profile_relaxation = r.number();
     if (!(c.profile_relaxation >= 0.5 && c.profile_relaxation <= 1000.0))
       r.fail("must lie in [0.5, 1000]: the profile is restored while the front moves w / "
-             "profile_relaxation (default 10)");
+             "profile_relaxation (default 2)");
   }
   if (e.has("sigma_floor")) c.sigma_floor = positive(e.at("sigma_floor"), Kind::conductivity);
   if (e.has("anisotropy")) {

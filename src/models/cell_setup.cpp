@@ -60,6 +60,7 @@ ElectrodepositionParams cell_params(const CellSpec& c) {
   // lambda never falls below its value at a front speed of 1e-3 of the exchange current's.
   p.interface.speed_floor = 1e-3 * fk.speed_scale;
   p.interface.lateral_periodic = c.lateral_periodic;
+  p.sigma.linear_ionic = c.formulation == Formulation::gibbs_thomson;
   return p;
 }
 

@@ -288,6 +288,13 @@ static ReactionState reaction_state(const ElectrodepositionParams& p,
   return s;
 }
 
+/// A number for messages: 4 significant digits, any magnitude.
+static std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
 /// Explicit Gibbs-Thomson limit (eq. 48): the curvature term of eq. (42) moves an interface
 /// ripple of wavenumber k at D_GT k^2, D_GT = (i0 Omega_m/nF) BV'(eta) (gamma + gamma'')
 /// Omega_m/nF, and the largest discrete k^2 is 4 (d - 1) / dx^2.
@@ -574,6 +581,8 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
   if (!front_) throw std::logic_error("advance: adaptive steps need the gibbs_thomson formulation");
   const StepControl& c = p_.control;
   if (!saved_) saved_ = std::make_unique<Saved>(grid_);
+  // The controller compares each step with the state before it: start from solved potentials.
+  if (reuse_count_ < 0) solve_potentials(control);
   const bool galvanostatic = control.mode == ControlMode::galvanostatic;
   const double floor =
       galvanostatic ? c.control_floor : 1e-2 * p_.interface.kinetics.i0;
@@ -611,9 +620,10 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
       next_dt_ = sub * (failure.empty() ? std::clamp(0.9 / err, 0.1, 0.5) : 0.25);
       if (next_dt_ < c.dt_min)
         throw std::runtime_error(
-            "the time step would have to fall below time.dt_min = " + std::to_string(c.dt_min) +
-            " s at t + " + std::to_string(done) + " s of this output interval" +
-            (failure.empty() ? std::string(": the front moves too fast for the accuracy target")
+            "the time step would have to fall below time.dt_min = " + short_number(c.dt_min) +
+            " s, " + short_number(done) + " s into this output interval" +
+            (failure.empty() ? std::string(": the front moves too fast for the accuracy target "
+                                           "(time.front_move, time.control_change)")
                              : ": " + failure));
       continue;
     }

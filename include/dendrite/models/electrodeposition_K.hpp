@@ -37,6 +37,9 @@ struct Conductivity {
   double e = 0.0;      ///< electrolyte electronic, S/m
   double metal = 0.0;  ///< metal electronic, S/m
   double floor = 0.0;  ///< ionic conductivity of the metal (numerical floor), S/m
+  /// gibbs_thomson: sigma_l = sigma_ion (1 - xi) + floor xi (eq. 49), so that the ohmic path
+  /// ends at the xi = 1/2 level whatever w (docs/model.md, section 8).
+  bool linear_ionic = false;
 };
 
 DND_INLINE double interp_h(double xi) {
@@ -74,7 +77,8 @@ DND_INLINE void reaction(double xi, double eta, const Kinetics& k, double& rate,
 }
 
 DND_INLINE double sigma_l(double xi, const Conductivity& c) {
-  const double h = interp_h(clamp(xi, 0.0, 1.0));
+  const double x = clamp(xi, 0.0, 1.0);
+  const double h = c.linear_ionic ? x : interp_h(x);
   return c.ion * (1.0 - h) + c.floor * h;
 }
 DND_INLINE double sigma_s(double xi, const Conductivity& c) {

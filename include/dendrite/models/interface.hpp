@@ -20,7 +20,7 @@ struct InterfaceParams {
   double omega_over_nf = 0.0;     ///< Omega_m / (n F), m^3/C: eta_GT = omega_over_nf div xi_CH
   /// lambda = relaxation * max(|v_n|, speed_floor) / w: the profile is restored in the time
   /// the front needs to move w / relaxation (docs/model.md, section 8, "profile relaxation").
-  double relaxation = 10.0;
+  double relaxation = 2.0;
   double speed_floor = 0.0;  ///< m/s
   double stabilisation = 2.0;  ///< S of the linearly implicit double well, >= max |g''| = 2
   bool lateral_periodic = true;
