@@ -607,8 +607,12 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     try {
       r = step(sub, control);
       const double e_xi = last_det_change_ / (0.5 * c.front_move);
+      // With Langevin noise V (or I) carries the noise's charge, whose rate grows as
+      // 1/sqrt(dt): it would drive the step to zero, so only xi is watched then.
       const double e_c =
-          std::abs(watched() - before) / (c.control_change * std::max(std::abs(before), floor));
+          has_noise_ ? 0.0
+                     : std::abs(watched() - before) /
+                           (c.control_change * std::max(std::abs(before), floor));
       err = std::max(e_xi, e_c);
       if (!std::isfinite(err)) failure = "a non-finite state";
     } catch (const std::runtime_error& e) {

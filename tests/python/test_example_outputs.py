@@ -116,7 +116,7 @@ def make_plots(out, plots):
 
 # The electrodeposition example (scripts/run-example's default), shortened: every field is in
 # the XDMF, the voltage has the sign and size of Ohm + Butler-Volmer, and the plots are made.
-out = run_example("nzsp_2d.yaml", [("duration: 20 s", "duration: 1 s"), ("every: 10 s", "every: 0.5 s"),
+out = run_example("nzsp_2d.yaml", [("duration: 2 h", "duration: 10 min"), ("every: 10 min", "every: 5 min"),
                                    ("width: 20 um", "width: 6 um"),
                                    ("center: [5 um, 10 um], radius: 3 um", "center: [5 um, 3 um], radius: 1.5 um")],
                   "cell")
