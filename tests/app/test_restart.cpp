@@ -98,7 +98,30 @@ checkpoint: {every: never}
 )",
                         "restart_ed.yaml");
   };
-  expect_bit_identical_restart(make, "dendrite_restart_ed_", 1,
+  // Gibbs-Thomson formulation with adaptive steps: the controller's next step and front
+  // speed are restart state too. Stopped at three different steps.
+  for (std::int64_t offset : {-1, 1, 2})
+    expect_bit_identical_restart(make, "dendrite_restart_ed_", offset,
+                                 {"xi", "phi_l", "phi_s", "current"});
+}
+
+TEST(Restart, ExplicitElectrodepositionResumesBitIdentically) {
+  const CaseMaker make = [](const std::string& dir) {
+    return parse_config(R"(model: electrodeposition
+cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 10 um,
+       anode_thickness: 5 um, width: 2 um}
+control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}
+phase_field: {formulation: chen2015, interface_width: 1 um, mobility: 2.5e-6 m^3/(J s),
+              noise: {amplitude: 0.2 1/s, reference_dt: 0.005 s, seed: 5}}
+solver: {reuse_tolerance: 1e-2}
+grid: {dx: 0.25 um}
+initial: {shapes: [{sphere: {center: [5 um, 1 um], radius: 1 um}}]}
+output: {dir: )" + dir + R"(, every: 0.1 s, fields: [xi, phi_l, phi_s, current], scalars_every: 3}
+checkpoint: {every: never}
+)",
+                        "restart_ed_explicit.yaml");
+  };
+  expect_bit_identical_restart(make, "dendrite_restart_edx_", 1,
                                {"xi", "phi_l", "phi_s", "current"});
 }
 

@@ -183,6 +183,52 @@ TEST(ConfigCell, EveryShippedMaterialLoads) {
   }
 }
 
+TEST(ConfigCell, FormulationTimeStepsAndAnisotropy) {
+  // Default: gibbs_thomson with adaptive steps bounded by duration / 20.
+  const RunConfig d = parse_config(kCell, "case.yaml");
+  EXPECT_EQ(d.cell.spec.formulation, Formulation::gibbs_thomson);
+  EXPECT_TRUE(d.time.adaptive);
+  EXPECT_NEAR(d.time.dt_max, 60.0, 1e-9);
+  const RunConfig t = parse_config(
+      replace(kCell, "grid: {dx: 0.5 um}",
+              "grid: {dx: 0.5 um}\ntime: {dt: auto, dt_max: 30 s, front_move: 0.05, "
+              "control_change: 0.02}"),
+      "case.yaml");
+  EXPECT_NEAR(t.time.dt_max, 30.0, 1e-12);
+  EXPECT_NEAR(t.time.front_move, 0.05, 1e-12);
+  EXPECT_NEAR(t.time.control_change, 0.02, 1e-12);
+  // PFHub benchmark 3's four-fold strength (of the interface energy) is accepted; 1/15 is not.
+  EXPECT_NEAR(parse_config(replace(kCell, "interface_width: 2 um",
+                                   "interface_width: 2 um\n  anisotropy: 0.05"),
+                           "case.yaml")
+                  .cell.spec.anisotropy,
+              0.05, 1e-15);
+  EXPECT_NE(error_of(replace(kCell, "interface_width: 2 um",
+                             "interface_width: 2 um\n  anisotropy: 0.07"))
+                .find("phase_field.anisotropy: |anisotropy| (eps of gamma"),
+            std::string::npos);
+  // The Allen-Cahn mobility belongs to chen2015, and chen2015 keeps its explicit limit.
+  EXPECT_NE(error_of(replace(kCell, "interface_width: 2 um",
+                             "interface_width: 2 um\n  mobility: 2.5e-6 m^3/(J s)"))
+                .find("phase_field.mobility: the Allen-Cahn mobility L_sigma belongs to "
+                      "formulation: chen2015"),
+            std::string::npos);
+  const RunConfig c = parse_config(
+      replace(kCell, "interface_width: 2 um",
+              "formulation: chen2015\n  interface_width: 2 um\n  mobility: 2.5e-6 m^3/(J s)"),
+      "case.yaml");
+  EXPECT_EQ(c.cell.spec.formulation, Formulation::chen2015);
+  EXPECT_FALSE(c.time.adaptive);
+  EXPECT_NE(error_of(replace(kCell, "grid: {dx: 0.5 um}",
+                             "grid: {dx: 0.5 um}\ntime: {dt: 10 s, front_move: 0.1}"))
+                .find("time.front_move: belongs to adaptive steps"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kCell, "interface_width: 2 um",
+                             "formulation: sharp\n  interface_width: 2 um"))
+                .find("phase_field.formulation: 'sharp': use gibbs_thomson"),
+            std::string::npos);
+}
+
 TEST(ConfigCell, ImpossibleCellsAreRefused) {
   EXPECT_NE(error_of(replace(kCell, "electrolyte: NZSP", "electrolyte: unobtainium"))
                 .find("case.yaml:4:16: cell.electrolyte: no material file for 'unobtainium'"),

@@ -148,6 +148,68 @@ TEST(GibbsThomson, DiscAndSphereAreInEquilibriumAtTheGibbsThomsonOverpotential) 
   }
 }
 
+TEST(GibbsThomson, FourFoldAnisotropyEntersAsTheInterfaceStiffness) {
+  // gamma = gamma0 (1 + eps cos 4 theta): a disc held at the isotropic critical overpotential
+  // moves at v(theta) = (i0 Omega_m / nF) f (Omega_m / nF) 15 eps gamma0 cos(4 theta) / r
+  // (stiffness gamma + gamma'' = gamma0 (1 - 15 eps cos 4 theta)): outward along x, inward
+  // along the diagonal. gamma0 = 30 J/m^2 (100 x physical) so the motion is well resolved.
+  CellSpec c = nzsp_cell(0.0, 0.0, 0.25, 1.0);
+  const double r = 4e-6, side = 2.0 * r + 8.0 * c.interface_width;
+  c.anode_thickness = side;
+  c.thickness = 0.0;
+  c.width = side;
+  c.interface_energy = 30.0;
+  const Grid g = cell_grid(c);
+  for (double eps : {0.05, 0.0}) {
+    c.anisotropy = eps;
+    const ElectrodepositionParams p = cell_params(c);
+    InterfaceRelaxation front(g, p.interface);
+    Field<real> xi(g);
+    const double mid = 0.5 * side;
+    test::fill(xi, [&](const double* x) {
+      return 0.5 * (1.0 - std::tanh((std::hypot(x[0] - mid, x[1] - mid) - r) / c.interface_width));
+    });
+    Halo halo(g);
+    BoundarySet bcs = BoundarySet::all(BoundaryCondition::periodic());
+    bcs.side[0][0] = bcs.side[0][1] = BoundaryCondition::neumann();
+    front.equilibrate(xi, halo, bcs);
+    // Radius along +x (row through the centre) and along the diagonal (cells (i, i)).
+    auto radii = [&](double& along_x, double& along_diagonal) {
+      const auto v = xi.download_interior();
+      const int n = g.n[0], jc = n / 2;
+      along_x = crossing(g, v, jc, 0.5) - mid;
+      along_diagonal = -1.0;
+      for (int i = n / 2; i + 1 < n; ++i) {
+        const double a = double(v[std::size_t(i + n * i)]), b = double(v[std::size_t(i + 1 + n * (i + 1))]);
+        if (a >= 0.5 && b < 0.5) {
+          const double t = (a - 0.5) / (a - b);
+          along_diagonal = std::sqrt(2.0) * (g.centre(0, i) + t * g.dx[0] - mid);
+        }
+      }
+    };
+    double x0, d0, x1, d1;
+    radii(x0, d0);
+    const double eta = -p.interface.omega_over_nf * c.interface_energy / r, dt = 0.25, t_end = 10.0;
+    for (int s = 0; s < int(t_end / dt); ++s) front.step_uniform(xi, dt, eta, halo, bcs);
+    radii(x1, d1);
+    const interface::FrontKinetics& k = p.interface.kinetics;
+    const double v0 = k.speed_scale * k.f * p.interface.omega_over_nf * 15.0 * eps *
+                      c.interface_energy / r;
+    const double vx = (x1 - x0) / t_end, vd = (d1 - d0) / t_end;
+    std::printf("  eps %.2f: v along x %+.3e m/s, along the diagonal %+.3e m/s (predicted %+.3e, "
+                "%+.3e)\n", eps, vx, vd, v0, -v0);
+    if (eps > 0) {
+      EXPECT_NEAR(vx / v0, 1.0, 0.2);
+      EXPECT_NEAR(vd / -v0, 1.0, 0.2);
+    } else {
+      const double scale = k.speed_scale * k.f * p.interface.omega_over_nf * 15.0 * 0.05 *
+                           c.interface_energy / r;
+      EXPECT_LT(std::abs(vx), 0.1 * scale);
+      EXPECT_LT(std::abs(vd), 0.1 * scale);
+    }
+  }
+}
+
 // ---- The profile keeps its equilibrium shape at every current ---------------------------
 
 TEST(GibbsThomson, FlatFrontKeepsItsProfileAt05To20MilliampPerSquareCentimetre) {
