@@ -45,7 +45,9 @@ const char* kRunHelp =
     "  --threads N        OpenMP threads (CPU backend; default: all cores)\n"
     "\n"
     "The run prints one progress line every few seconds (step, simulated time, dt, wall\n"
-    "time, ETA). Ctrl-C stops at the next step boundary after writing a checkpoint; rerun\n"
+    "time, ETA). Electrodeposition cases choose dt per step from accuracy targets\n"
+    "(time: {dt: auto, front_move: 0.1, control_change: 0.01, dt_max: ...}; docs/model.md,\n"
+    "section 8) unless time.dt is given. Ctrl-C stops at the next step boundary after writing a checkpoint; rerun\n"
     "with --resume to continue. A restarted run ends bit-identical to an uninterrupted one\n"
     "(same backend and thread count).\n";
 
@@ -54,8 +56,11 @@ const char* kBenchHelp =
     "\n"
     "cases: ac2d-peer (2D 512^2 Allen-Cahn, 1000 steps, the peer-comparable case), ac3d\n"
     "(256^3), poisson2d (1024^2 variable-coefficient MG-PCG solve), poisson3d (128^3), ed2d\n"
-    "(a coupled electrodeposition step, 256 x 128 cells, potentials solved every step), lq2d\n"
-    "(a liquid-electrolyte step of the Hong & Viswanathan benchmark, 400 x 200 cells).\n"
+    "(a coupled electrodeposition step of the explicit chen2015 form, 256 x 128 cells,\n"
+    "potentials solved every step), hold (a 30-min galvanostatic hold at 0.5 mA/cm^2 on the\n"
+    "example's 90 x 40 cell: simulated seconds per wall second and steps, chen2015 against\n"
+    "the adaptive gibbs_thomson form), lq2d (a liquid-electrolyte step of the Hong &\n"
+    "Viswanathan benchmark, 400 x 200 cells).\n"
     "--scale S (0 < S <= 4) multiplies the sizes of every case but ac2d-peer: S < 1 for a\n"
     "quick look, S = 2 to fill a GPU (ac3d 512^3, poisson2d 2048^2). Each line reports\n"
     "cell-updates per second and bandwidth as a fraction of a copy measured in the same run.\n";

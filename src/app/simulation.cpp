@@ -185,6 +185,8 @@ class ElectrodepositionSimulation : public Simulation {
     // The step controller's state: the next step and the front speed that sets lambda.
     c.controller["next_dt"] = model_.next_dt();
     c.controller["front_speed"] = model_.front_speed();
+    c.controller["current_ionic"] = model_.currents().ionic;
+    c.controller["current_electronic"] = model_.currents().electronic;
   }
   void load(const Checkpoint& c) override {
     model_.xi().upload_interior(c.fields.at("xi"));
@@ -198,6 +200,8 @@ class ElectrodepositionSimulation : public Simulation {
     model_.set_steps_since_solve(int(c.controller.at("steps_since_solve")));
     if (c.controller.count("next_dt")) model_.set_next_dt(c.controller.at("next_dt"));
     if (c.controller.count("front_speed")) model_.set_front_speed(c.controller.at("front_speed"));
+    if (c.controller.count("current_ionic"))
+      model_.set_currents({c.controller.at("current_ionic"), c.controller.at("current_electronic")});
   }
   std::string progress() override {
     char buf[96];

@@ -570,7 +570,7 @@ void Electrodeposition::restore_state(const Saved& s) {
 }
 
 double Electrodeposition::next_dt() const {
-  if (next_dt_ > 0.0) return next_dt_;
+  if (next_dt_ > 0.0) return std::min({next_dt_, p_.control.dt_max, gibbs_thomson_dt()});
   // First step: a tenth of what the accuracy target allows at the present front speed.
   const double speed = std::max(front_speed_, p_.interface.speed_floor);
   const double first = 0.1 * p_.control.front_move * p_.interface.kinetics.width / speed;
@@ -589,6 +589,11 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
   // Besides xi the controller watches V_cell (galvanostatic) or the current (potentiostatic),
   // relative to a floor of 1e-4 V or 1e-2 i0.
   auto watched = [&] { return galvanostatic ? v_cell_ : currents_.total(); };
+  if (gibbs_thomson_dt() < c.dt_min)
+    throw std::runtime_error("the explicit Gibbs-Thomson limit " + short_number(gibbs_thomson_dt()) +
+                             " s (docs/model.md, eq. 48) is below time.dt_min = " +
+                             short_number(c.dt_min) +
+                             " s: phase_field.interface_energy or the grid cannot be run");
   next_dt_ = next_dt();
   PotentialReport total;
   total.converged = true;
@@ -606,6 +611,7 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     PotentialReport r;
     try {
       r = step(sub, control);
+      if (!r.converged) throw std::runtime_error("the potential iteration did not converge");
       const double e_xi = last_det_change_ / (0.5 * c.front_move);
       // With Langevin noise V (or I) carries the noise's charge, whose rate grows as
       // 1/sqrt(dt): it would drive the step to zero, so only xi is watched then.
@@ -614,7 +620,9 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
                      : std::abs(watched() - before) /
                            (c.control_change * std::max(std::abs(before), floor));
       err = std::max(e_xi, e_c);
-      if (!std::isfinite(err)) failure = "a non-finite state";
+      if (!(std::isfinite(e_xi) && std::isfinite(e_c) && std::isfinite(v_cell_) &&
+            std::isfinite(currents_.total())))
+        failure = "a non-finite state";
     } catch (const std::runtime_error& e) {
       failure = e.what();
     }
@@ -638,9 +646,12 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     total.converged = total.converged && r.converged;
     ++last_substeps_;
     done = last ? h : done + sub;
-    const double factor = std::clamp(0.9 / std::max(err, 1e-12), 0.2, c.growth);
-    // A step cut short to land on an output time keeps the larger proposal.
-    if (!(last && sub < next_dt_ && factor >= 1.0)) next_dt_ = sub * factor;
+    // A step cut short to land on the end of the interval says little about the next one:
+    // keep the proposal unless this step's error (~ dt) shows it too long.
+    if (last && sub < next_dt_)
+      next_dt_ = std::min(next_dt_, sub * 0.9 / std::max(err, 1e-12));
+    else
+      next_dt_ = sub * std::clamp(0.9 / std::max(err, 1e-12), 0.2, c.growth);
   }
   return total;
 }

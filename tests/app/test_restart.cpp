@@ -105,6 +105,28 @@ checkpoint: {every: never}
                                  {"xi", "phi_l", "phi_s", "current"});
 }
 
+TEST(Restart, PotentiostaticElectrodepositionResumesBitIdentically) {
+  // The controller watches the current here, and the currents are restart state.
+  const CaseMaker make = [](const std::string& dir) {
+    return parse_config(R"(model: electrodeposition
+cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 10 um,
+       anode_thickness: 5 um, width: 2 um}
+control: {mode: potentiostatic, voltage: -20 mV, duration: 20 s}
+time: {control_change: 0.001}
+phase_field: {interface_width: 1 um}
+solver: {reuse_tolerance: 1e-2}
+grid: {dx: 0.25 um}
+initial: {shapes: [{sphere: {center: [5 um, 1 um], radius: 1 um}}]}
+output: {dir: )" + dir + R"(, every: 5 s, fields: [xi, phi_l, phi_s, current], scalars_every: 1}
+checkpoint: {every: never}
+)",
+                        "restart_ed_pot.yaml");
+  };
+  for (std::int64_t offset : {-1, 1})
+    expect_bit_identical_restart(make, "dendrite_restart_edp_", offset,
+                                 {"xi", "phi_l", "phi_s", "current"});
+}
+
 TEST(Restart, ExplicitElectrodepositionResumesBitIdentically) {
   const CaseMaker make = [](const std::string& dir) {
     return parse_config(R"(model: electrodeposition

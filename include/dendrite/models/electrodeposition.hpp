@@ -112,7 +112,8 @@ class Electrodeposition {
   /// saved state when it misses them or a solve fails. Throws when a step would have to be
   /// shorter than StepControl::dt_min. The report sums the iterations of all steps taken.
   PotentialReport advance(double h, const CellControl& control);
-  /// The step the controller proposes next (s); restart state with front_speed().
+  /// The step the controller proposes next (s), within dt_max and the Gibbs-Thomson limit;
+  /// restart state with front_speed().
   double next_dt() const;
   void set_next_dt(double dt) { next_dt_ = dt; }
   /// Largest |v_n| at the interface (xi in [0.1, 0.9]) of the last solve, m/s: sets the
@@ -132,6 +133,8 @@ class Electrodeposition {
   double v_cell() const { return v_cell_; }
   void set_v_cell(double v) { v_cell_ = v; }
   CellCurrents currents() const { return currents_; }
+  /// The currents of the last solve (restart state: the controller and the reuse path read them).
+  void set_currents(const CellCurrents& c) { currents_ = c; }
   double plated_charge() const { return plated_charge_; }  ///< C/m^2 of integrated ionic current
   /// Linearisation point of the counter electrode (restart state).
   double counter_overpotential() const { return counter_eta_; }
