@@ -349,7 +349,7 @@ void read_time(const Entry& e, RunConfig& cfg) {
     // Adaptive: dt is chosen every step from the accuracy targets (docs/model.md, section 8).
     t.adaptive = true;
     t.dt_auto = true;
-    t.dt_max = std::min(t.end / 20.0, limit);
+    t.dt_max = std::min(t.end / 10.0, limit);
     if (e.has("dt_max")) t.dt_max = positive(e.at("dt_max"), Kind::time);
     if (e.has("dt_min")) t.dt_min = positive(e.at("dt_min"), Kind::time);
     if (t.dt_min >= t.dt_max) e.fail("dt_min must be smaller than dt_max");

@@ -571,9 +571,9 @@ void Electrodeposition::restore_state(const Saved& s) {
 
 double Electrodeposition::next_dt() const {
   if (next_dt_ > 0.0) return std::min({next_dt_, p_.control.dt_max, gibbs_thomson_dt()});
-  // First step: a tenth of what the accuracy target allows at the present front speed.
+  // First step: a quarter of what the accuracy target allows at the present front speed.
   const double speed = std::max(front_speed_, p_.interface.speed_floor);
-  const double first = 0.1 * p_.control.front_move * p_.interface.kinetics.width / speed;
+  const double first = 0.25 * p_.control.front_move * p_.interface.kinetics.width / speed;
   return std::min({first, p_.control.dt_max, gibbs_thomson_dt()});
 }
 

@@ -184,11 +184,11 @@ TEST(ConfigCell, EveryShippedMaterialLoads) {
 }
 
 TEST(ConfigCell, FormulationTimeStepsAndAnisotropy) {
-  // Default: gibbs_thomson with adaptive steps bounded by duration / 20.
+  // Default: gibbs_thomson with adaptive steps bounded by duration / 10.
   const RunConfig d = parse_config(kCell, "case.yaml");
   EXPECT_EQ(d.cell.spec.formulation, Formulation::gibbs_thomson);
   EXPECT_TRUE(d.time.adaptive);
-  EXPECT_NEAR(d.time.dt_max, 60.0, 1e-9);
+  EXPECT_NEAR(d.time.dt_max, 120.0, 1e-9);
   const RunConfig t = parse_config(
       replace(kCell, "grid: {dx: 0.5 um}",
               "grid: {dx: 0.5 um}\ntime: {dt: auto, dt_max: 30 s, front_move: 0.05, "
