@@ -187,6 +187,10 @@ class ElectrodepositionSimulation : public Simulation {
     c.controller["front_speed"] = model_.front_speed();
     c.controller["current_ionic"] = model_.currents().ionic;
     c.controller["current_electronic"] = model_.currents().electronic;
+    const Electrodeposition::ControlHistory h = model_.control_history();
+    c.controller["v_rate"] = h.v_rate;
+    c.controller["v_rate_dt"] = h.last_dt;
+    c.controller["control_resistance"] = h.resistance;
   }
   void load(const Checkpoint& c) override {
     model_.xi().upload_interior(c.fields.at("xi"));
@@ -202,6 +206,9 @@ class ElectrodepositionSimulation : public Simulation {
     if (c.controller.count("front_speed")) model_.set_front_speed(c.controller.at("front_speed"));
     if (c.controller.count("current_ionic"))
       model_.set_currents({c.controller.at("current_ionic"), c.controller.at("current_electronic")});
+    if (c.controller.count("v_rate"))
+      model_.set_control_history({c.controller.at("v_rate"), c.controller.at("v_rate_dt"),
+                                  c.controller.at("control_resistance")});
   }
   std::string progress() override {
     char buf[96];

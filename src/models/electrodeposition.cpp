@@ -266,6 +266,7 @@ struct Electrodeposition::Saved {
   std::uint64_t step = 0;
   int reuse_count = -1;
   CellCurrents currents{};
+  ControlHistory history{};
 };
 
 Electrodeposition::~Electrodeposition() = default;
@@ -474,13 +475,15 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
   // Galvanostatic: secant on V_cell for I(V) = I_app, I monotone decreasing in V.
   const double target = control.i_app;
   const echem::Kinetics& k = p_.kinetics;
-  double resistance = g.length(0) / p_.sigma.ion;  // an estimate of dV/dI for the 2nd point
+  // -dV/dI for the second point: the last secant's, else Ohm + linear kinetics.
+  double resistance = g.length(0) / p_.sigma.ion;
   if (p_.counter_butler_volmer) resistance += 1.0 / (p_.i0_counter * k.f);
   if (front_)
     resistance += 1.0 / (p_.interface.kinetics.i0 * k.f);
   else
     resistance += 1.0 / (k.nfcs * k.l_eta * 3.0 *
                          std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier) * k.f);
+  if (history_.resistance > 0.0) resistance = history_.resistance;
   PotentialReport total;
   double v0 = v_cell_, i0 = 0.0;
   for (int it = 0; it < p_.max_control; ++it) {
@@ -491,6 +494,8 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
     const double current = currents_.total();
     if (std::abs(current - target) <= p_.control_rtol * std::max(std::abs(target), 1e-30)) {
       total.converged = r.converged;
+      if (it > 0 && current != i0 && (v_cell_ - v0) / (current - i0) < 0.0)
+        history_.resistance = -(v_cell_ - v0) / (current - i0);
       return total;
     }
     double v_next;
@@ -521,7 +526,14 @@ PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
     rep.converged = true;
     ++reuse_count_;
   } else {
+    // Galvanostatic: start the secant from V_cell extrapolated over the last step.
+    const double v_before = v_cell_;
+    const bool predict = control.mode == ControlMode::galvanostatic && history_.last_dt > 0.0;
+    if (predict) v_cell_ += history_.v_rate * history_.last_dt;
     rep = solve_prepared(control);
+    if (control.mode == ControlMode::galvanostatic && history_.last_dt > 0.0)
+      history_.v_rate = (v_cell_ - v_before) / history_.last_dt;
+    history_.last_dt = dt;
     max_rate = rate_now();
     solved_rate_.copy_from(rate_);
     reuse_count_ = 0;
@@ -552,6 +564,7 @@ void Electrodeposition::save_state(Saved& s) const {
   s.step = step_;
   s.reuse_count = reuse_count_;
   s.currents = currents_;
+  s.history = history_;
 }
 
 void Electrodeposition::restore_state(const Saved& s) {
@@ -566,6 +579,7 @@ void Electrodeposition::restore_state(const Saved& s) {
   step_ = s.step;
   reuse_count_ = s.reuse_count;
   currents_ = s.currents;
+  history_ = s.history;
   faces_current_ = false;
 }
 

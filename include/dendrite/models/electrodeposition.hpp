@@ -121,6 +121,13 @@ class Electrodeposition {
   double front_speed() const { return front_speed_; }
   void set_front_speed(double v) { front_speed_ = v; }
   int last_substeps() const { return last_substeps_; }
+  /// Galvanostatic predictor state (restart state): dV_cell/dt of the last solved step, the
+  /// step after which V_cell is predicted, and -dV_cell/dI of the last secant (0: unknown).
+  struct ControlHistory {
+    double v_rate = 0.0, last_dt = 0.0, resistance = 0.0;
+  };
+  ControlHistory control_history() const { return history_; }
+  void set_control_history(const ControlHistory& h) { history_ = h; }
   int rejected_steps() const { return rejected_; }
   /// gibbs_thomson: relax the profile of the present xi to the discrete equilibrium of
   /// eq. (44) without moving the front (curvature-free; no charge is counted): how an
@@ -200,6 +207,7 @@ class Electrodeposition {
   bool faces_current_ = false;
   CellCurrents currents_{};
   double front_speed_ = 0.0;
+  ControlHistory history_{};
   double next_dt_ = 0.0;
   double last_det_change_ = 0.0;  ///< largest |Delta xi| of the last step without the noise
   int last_substeps_ = 0;
