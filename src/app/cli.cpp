@@ -47,7 +47,8 @@ const char* kRunHelp =
     "The run prints one progress line every few seconds (step, simulated time, dt, wall\n"
     "time, ETA). Electrodeposition cases choose dt per step from accuracy targets\n"
     "(time: {dt: auto, front_move: 0.1, control_change: 0.01, dt_max: ...}; docs/model.md,\n"
-    "section 8) unless time.dt is given. Ctrl-C stops at the next step boundary after writing a checkpoint; rerun\n"
+    "section 8) unless time.dt is given. Ctrl-C stops at the next step boundary after writing a "
+    "checkpoint; rerun\n"
     "with --resume to continue. A restarted run ends bit-identical to an uninterrupted one\n"
     "(same backend and thread count).\n";
 

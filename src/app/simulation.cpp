@@ -107,8 +107,9 @@ class ElectrodepositionSimulation : public Simulation {
        << ", formulation "
        << (params_.formulation == Formulation::gibbs_thomson ? "gibbs_thomson" : "chen2015");
     if (cfg_.time.adaptive)
-      os << ", dt adaptive (front move <= " << cfg_.time.front_move << " w, V change <= "
-         << 100 * cfg_.time.control_change << " %, dt <= " << cfg_.time.dt_max << " s)";
+      os << ", dt adaptive (front move <= " << cfg_.time.front_move
+         << " w, V change <= " << 100 * cfg_.time.control_change << " %, dt <= " << cfg_.time.dt_max
+         << " s)";
     else
       os << ", dt " << cfg_.time.dt << " s ("
          << cfg_.time.dt / Electrodeposition::stable_dt(cfg_.grid, params_)
@@ -205,7 +206,8 @@ class ElectrodepositionSimulation : public Simulation {
     if (c.controller.count("next_dt")) model_.set_next_dt(c.controller.at("next_dt"));
     if (c.controller.count("front_speed")) model_.set_front_speed(c.controller.at("front_speed"));
     if (c.controller.count("current_ionic"))
-      model_.set_currents({c.controller.at("current_ionic"), c.controller.at("current_electronic")});
+      model_.set_currents(
+          {c.controller.at("current_ionic"), c.controller.at("current_electronic")});
     if (c.controller.count("v_rate"))
       model_.set_control_history({c.controller.at("v_rate"), c.controller.at("v_rate_dt"),
                                   c.controller.at("control_resistance")});

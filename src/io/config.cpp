@@ -302,8 +302,8 @@ double step_limit(const RunConfig& cfg) {
 }
 
 void read_time(const Entry& e, RunConfig& cfg) {
-  e.allow_only({"end", "dt", "safety", "max_steps", "dt_max", "dt_min", "front_move",
-                "control_change"});
+  e.allow_only(
+      {"end", "dt", "safety", "max_steps", "dt_max", "dt_min", "front_move", "control_change"});
   TimeConfig& t = cfg.time;
   if (cfg.model != "electrodeposition")
     t.end = positive(e.at("end"), time_kind(cfg));
@@ -315,12 +315,13 @@ void read_time(const Entry& e, RunConfig& cfg) {
     if (!(t.safety > 0.0 && t.safety <= 1.0)) s.fail("must lie in (0, 1]");
   }
   const bool liquid = cfg.model == "liquid";
-  const bool gibbs = cfg.model == "electrodeposition" &&
-                     cfg.cell.spec.formulation == Formulation::gibbs_thomson;
+  const bool gibbs =
+      cfg.model == "electrodeposition" && cfg.cell.spec.formulation == Formulation::gibbs_thomson;
   for (const char* k : {"dt_max", "dt_min", "front_move", "control_change"})
     if (e.has(k) && !gibbs)
-      e.at(k).fail("belongs to adaptive steps (model: electrodeposition, formulation: "
-                   "gibbs_thomson, dt: auto)");
+      e.at(k).fail(
+          "belongs to adaptive steps (model: electrodeposition, formulation: "
+          "gibbs_thomson, dt: auto)");
   const double limit = step_limit(cfg);
   if (e.has("dt") && e.at("dt").str() != "auto") {
     const Entry d = e.at("dt");
@@ -603,10 +604,11 @@ void read_phase_field(const Entry& e, RunConfig& cfg) {
   if (e.has("mobility")) {
     if (gibbs)
       e.at("mobility")
-          .fail("the Allen-Cahn mobility L_sigma belongs to formulation: chen2015; the "
-                "gibbs_thomson formulation moves the front by Butler-Volmer kinetics and "
-                "capillarity by the Gibbs-Thomson overpotential (docs/model.md, section 8): "
-                "remove the key or set phase_field.formulation: chen2015");
+          .fail(
+              "the Allen-Cahn mobility L_sigma belongs to formulation: chen2015; the "
+              "gibbs_thomson formulation moves the front by Butler-Volmer kinetics and "
+              "capillarity by the Gibbs-Thomson overpotential (docs/model.md, section 8): "
+              "remove the key or set phase_field.formulation: chen2015");
     c.mobility = positive(e.at("mobility"), Kind::mobility);
   }
   if (e.has("profile_relaxation")) {
@@ -614,8 +616,9 @@ void read_phase_field(const Entry& e, RunConfig& cfg) {
     if (!gibbs) r.fail("belongs to formulation: gibbs_thomson");
     c.profile_relaxation = r.number();
     if (!(c.profile_relaxation >= 0.5 && c.profile_relaxation <= 1000.0))
-      r.fail("must lie in [0.5, 1000]: the profile is restored while the front moves w / "
-             "profile_relaxation (default 2)");
+      r.fail(
+          "must lie in [0.5, 1000]: the profile is restored while the front moves w / "
+          "profile_relaxation (default 2)");
   }
   if (e.has("sigma_floor")) c.sigma_floor = positive(e.at("sigma_floor"), Kind::conductivity);
   if (e.has("anisotropy")) {

@@ -4,9 +4,9 @@
 #include "dendrite/models/electrodeposition.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -152,8 +152,8 @@ double front_speed_max(const Grid& g, const ReactionState& st, const View<double
         const double x = st.relaxed(i, j, k);
         if (x < 0.1 || x > 0.9) return 0.0;
         double bv, slope;
-        interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k), st.fk,
-                                bv, slope);
+        interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k), st.fk, bv,
+                                slope);
         return std::abs(st.fk.speed_scale * bv);
       });
 }
@@ -168,7 +168,7 @@ double relative_change(const Grid& g, const View<double>& a, const View<double>&
 }
 
 void apply_rate(const Grid& g, double dt, const View<real>& xi, const View<double>& rate,
-             const View<real>& out) {
+                const View<real>& out) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         out(i, j, k) = real(double(xi(i, j, k)) + dt * rate(i, j, k));
@@ -362,9 +362,9 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     ++rep.newton_iterations;
     old_l_.copy_from(phi_l_);
     old_s_.copy_from(phi_s_);
-    reaction_and_rhs_l(g, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_,
-                                         step_dt_),
-                       phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
+    reaction_and_rhs_l(
+        g, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
+        phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
     // Counter electrode linearised about the face value of the previous iterate.
     if (p_.counter_butler_volmer) {
       const BoundaryCondition bc = bcs_l().side[0][1];
@@ -442,7 +442,8 @@ void Electrodeposition::prepare_state(double dt) {
 
 double Electrodeposition::measure_front_speed() const {
   if (!front_) return 0.0;
-  return front_speed_max(grid_, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, false, 0.0),
+  return front_speed_max(grid_,
+                         reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, false, 0.0),
                          phi_l_.view(), phi_s_.view());
 }
 
@@ -515,8 +516,7 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
   prepare_state(dt);
-  const ReactionState st =
-      reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
+  const ReactionState st = reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
   auto rate_now = [&] { return final_rate(grid_, st, phi_l_.view(), phi_s_.view(), rate_.view()); };
   // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
   const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
@@ -598,16 +598,15 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
   // The controller compares each step with the state before it: start from solved potentials.
   if (reuse_count_ < 0) solve_potentials(control);
   const bool galvanostatic = control.mode == ControlMode::galvanostatic;
-  const double floor =
-      galvanostatic ? c.control_floor : 1e-2 * p_.interface.kinetics.i0;
+  const double floor = galvanostatic ? c.control_floor : 1e-2 * p_.interface.kinetics.i0;
   // Besides xi the controller watches V_cell (galvanostatic) or the current (potentiostatic),
   // relative to a floor of 1e-4 V or 1e-2 i0.
   auto watched = [&] { return galvanostatic ? v_cell_ : currents_.total(); };
   if (gibbs_thomson_dt() < c.dt_min)
-    throw std::runtime_error("the explicit Gibbs-Thomson limit " + short_number(gibbs_thomson_dt()) +
-                             " s (docs/model.md, eq. 48) is below time.dt_min = " +
-                             short_number(c.dt_min) +
-                             " s: phase_field.interface_energy or the grid cannot be run");
+    throw std::runtime_error(
+        "the explicit Gibbs-Thomson limit " + short_number(gibbs_thomson_dt()) +
+        " s (docs/model.md, eq. 48) is below time.dt_min = " + short_number(c.dt_min) +
+        " s: phase_field.interface_energy or the grid cannot be run");
   next_dt_ = next_dt();
   PotentialReport total;
   total.converged = true;
@@ -629,10 +628,9 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
       const double e_xi = last_det_change_ / (0.5 * c.front_move);
       // With Langevin noise V (or I) carries the noise's charge, whose rate grows as
       // 1/sqrt(dt): it would drive the step to zero, so only xi is watched then.
-      const double e_c =
-          has_noise_ ? 0.0
-                     : std::abs(watched() - before) /
-                           (c.control_change * std::max(std::abs(before), floor));
+      const double e_c = has_noise_ ? 0.0
+                                    : std::abs(watched() - before) /
+                                          (c.control_change * std::max(std::abs(before), floor));
       err = std::max(e_xi, e_c);
       if (!(std::isfinite(e_xi) && std::isfinite(e_c) && std::isfinite(v_cell_) &&
             std::isfinite(currents_.total())))

@@ -135,8 +135,9 @@ void InterfaceRelaxation::prepare(const Field<real>& xi, double dt, double lambd
   const Grid& g = grid_;
   distance_field(g, p_.kinetics.width, xi.view(), psi_.view());
   halo_.fill(psi_, bcs_);
-  (g.dim == 3 ? curvature_and_relaxation<true> : curvature_and_relaxation<false>)(
-      g, p_, lambda, xi.view(), psi_.view(), eta_gt_.view(), rate_.view());
+  (g.dim == 3 ? curvature_and_relaxation<true>
+              : curvature_and_relaxation<false>)(g, p_, lambda, xi.view(), psi_.view(),
+                                                 eta_gt_.view(), rate_.view());
   iterations_ = 0;
   if (dt > 0.0 && lambda > 0.0) {
     const double w = p_.kinetics.width;

@@ -189,11 +189,11 @@ TEST(ConfigCell, FormulationTimeStepsAndAnisotropy) {
   EXPECT_EQ(d.cell.spec.formulation, Formulation::gibbs_thomson);
   EXPECT_TRUE(d.time.adaptive);
   EXPECT_NEAR(d.time.dt_max, 120.0, 1e-9);
-  const RunConfig t = parse_config(
-      replace(kCell, "grid: {dx: 0.5 um}",
-              "grid: {dx: 0.5 um}\ntime: {dt: auto, dt_max: 30 s, front_move: 0.05, "
-              "control_change: 0.02}"),
-      "case.yaml");
+  const RunConfig t =
+      parse_config(replace(kCell, "grid: {dx: 0.5 um}",
+                           "grid: {dx: 0.5 um}\ntime: {dt: auto, dt_max: 30 s, front_move: 0.05, "
+                           "control_change: 0.02}"),
+                   "case.yaml");
   EXPECT_NEAR(t.time.dt_max, 30.0, 1e-12);
   EXPECT_NEAR(t.time.front_move, 0.05, 1e-12);
   EXPECT_NEAR(t.time.control_change, 0.02, 1e-12);
@@ -203,10 +203,10 @@ TEST(ConfigCell, FormulationTimeStepsAndAnisotropy) {
                            "case.yaml")
                   .cell.spec.anisotropy,
               0.05, 1e-15);
-  EXPECT_NE(error_of(replace(kCell, "interface_width: 2 um",
-                             "interface_width: 2 um\n  anisotropy: 0.07"))
-                .find("phase_field.anisotropy: |anisotropy| (eps of gamma"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(replace(kCell, "interface_width: 2 um", "interface_width: 2 um\n  anisotropy: 0.07"))
+          .find("phase_field.anisotropy: |anisotropy| (eps of gamma"),
+      std::string::npos);
   // The Allen-Cahn mobility belongs to chen2015, and chen2015 keeps its explicit limit.
   EXPECT_NE(error_of(replace(kCell, "interface_width: 2 um",
                              "interface_width: 2 um\n  mobility: 2.5e-6 m^3/(J s)"))

@@ -76,79 +76,80 @@ const char* name_of(Formulation f) {
 TEST(ElectrodepositionV4, FlatCellVoltageMatchesOhmPlusButlerVolmer) {
   // Linear, moderate and strongly nonlinear (i > 4 i0) regimes, both formulations.
   for (Formulation f : kBoth) {
-  const CellSpec c = na_nzsp(20.0, f);
-  const double i0 = exchange_current(c);
-  std::printf(" %s\n", name_of(f));
-  for (double i : {5.0, 50.0, 4.5 * i0}) {
-    const CellRun r = run_galvanostatic(c, i, 1.0, 0.5);
-    const double l = c.anode_thickness + c.thickness - r.front1;
-    const double expected = v4_formula(c, i, l);
-    std::printf("  i = %7.2f A/m^2 (i/i0 = %.2f): |V| = %.6f mV, formula %.6f mV, error %.3f %%\n",
-                i, i / i0, -r.v.back() * 1e3, expected * 1e3, 100 * (-r.v.back() / expected - 1));
-    EXPECT_LT(r.v.back(), 0.0) << "plating at x = 0 needs V_cell < 0";
-    EXPECT_NEAR(-r.v.back() / expected, 1.0, 0.01);
-  }
+    const CellSpec c = na_nzsp(20.0, f);
+    const double i0 = exchange_current(c);
+    std::printf(" %s\n", name_of(f));
+    for (double i : {5.0, 50.0, 4.5 * i0}) {
+      const CellRun r = run_galvanostatic(c, i, 1.0, 0.5);
+      const double l = c.anode_thickness + c.thickness - r.front1;
+      const double expected = v4_formula(c, i, l);
+      std::printf(
+          "  i = %7.2f A/m^2 (i/i0 = %.2f): |V| = %.6f mV, formula %.6f mV, error %.3f %%\n", i,
+          i / i0, -r.v.back() * 1e3, expected * 1e3, 100 * (-r.v.back() / expected - 1));
+      EXPECT_LT(r.v.back(), 0.0) << "plating at x = 0 needs V_cell < 0";
+      EXPECT_NEAR(-r.v.back() / expected, 1.0, 0.01);
+    }
   }
 }
 
 TEST(ElectrodepositionV4, NzspTape110umIsNearTenOhmSquareCentimetres) {
   // 001: 110 um tape, 30 degC, 1.5 ohm cm^2 per interface: 6.9 + 2 x 1.5 = 9.9 ohm cm^2.
   for (Formulation f : kBoth) {
-  const CellSpec c = na_nzsp(110.0, f);
-  const double i = 5.0;  // 0.5 mA/cm^2, linear regime
-  const CellRun r = run_galvanostatic(c, i, 0.5, 0.5);
-  const double l = c.anode_thickness + c.thickness - r.front1;
-  const double area_resistance = -r.v.back() / i * 1e4;  // ohm cm^2
-  std::printf("  %s, 110 um NZSP: %.3f ohm cm^2 (formula %.3f)\n", name_of(f), area_resistance,
-              v4_formula(c, i, l) / i * 1e4);
-  EXPECT_NEAR(-r.v.back() / v4_formula(c, i, l), 1.0, 0.01);
-  EXPECT_NEAR(area_resistance, 9.9, 0.15);
+    const CellSpec c = na_nzsp(110.0, f);
+    const double i = 5.0;  // 0.5 mA/cm^2, linear regime
+    const CellRun r = run_galvanostatic(c, i, 0.5, 0.5);
+    const double l = c.anode_thickness + c.thickness - r.front1;
+    const double area_resistance = -r.v.back() / i * 1e4;  // ohm cm^2
+    std::printf("  %s, 110 um NZSP: %.3f ohm cm^2 (formula %.3f)\n", name_of(f), area_resistance,
+                v4_formula(c, i, l) / i * 1e4);
+    EXPECT_NEAR(-r.v.back() / v4_formula(c, i, l), 1.0, 0.01);
+    EXPECT_NEAR(area_resistance, 9.9, 0.15);
   }
 }
 
 TEST(ElectrodepositionV3, FaradayAdvanceForSodiumAndLithium) {
   for (Formulation f : kBoth)
-  for (const char* metal : {"Na", "Li"}) {
-    CellSpec c = na_nzsp(10.0, f);
-    if (std::string(metal) == "Li") c.metal = {"Li", 6.941e-3, 534.0, 1, 1.1e7};
-    const double i = 400.0;  // A/m^2 = 40 mA/cm^2: a micrometre in seconds
-    const double t_end = 8.0;
-    const CellRun r = run_galvanostatic(c, i, t_end, 0.5);
-    const double advance_um = (r.front1 - r.front0) * 1e6;
-    const double q_mah_cm2 = i * t_end / 3.6 / 1e4 * 1e3 / 1e3;  // A/m^2 s -> mAh/cm^2
-    const double per_mah = advance_um / q_mah_cm2;
-    const double expected =
-        c.metal.molar_volume() / echem::kFaraday * 3.6e4 * 1e6;  // um per mAh/cm^2
-    std::printf(
-        "  %s, %s: front advanced %.4f um for %.4f mAh/cm^2: %.4f um per mAh/cm^2 (M/rho: %.4f)\n",
-        name_of(f), metal, advance_um, q_mah_cm2, per_mah, expected);
-    EXPECT_GT(advance_um, 0.0) << "positive current plates at x = 0: the front moves to +x";
-    EXPECT_NEAR(per_mah / (std::string(metal) == "Na" ? 8.86 : 4.85), 1.0, 0.01);
-    // Plated volume against the ionic charge measured at the counter electrode.
-    const double plated = (r.front1 - r.front0) * c.metal.site_density() * echem::kFaraday;
-    EXPECT_NEAR(plated / r.charge, 1.0, 0.005);
-  }
+    for (const char* metal : {"Na", "Li"}) {
+      CellSpec c = na_nzsp(10.0, f);
+      if (std::string(metal) == "Li") c.metal = {"Li", 6.941e-3, 534.0, 1, 1.1e7};
+      const double i = 400.0;  // A/m^2 = 40 mA/cm^2: a micrometre in seconds
+      const double t_end = 8.0;
+      const CellRun r = run_galvanostatic(c, i, t_end, 0.5);
+      const double advance_um = (r.front1 - r.front0) * 1e6;
+      const double q_mah_cm2 = i * t_end / 3.6 / 1e4 * 1e3 / 1e3;  // A/m^2 s -> mAh/cm^2
+      const double per_mah = advance_um / q_mah_cm2;
+      const double expected =
+          c.metal.molar_volume() / echem::kFaraday * 3.6e4 * 1e6;  // um per mAh/cm^2
+      std::printf(
+          "  %s, %s: front advanced %.4f um for %.4f mAh/cm^2: %.4f um per mAh/cm^2 (M/rho: "
+          "%.4f)\n",
+          name_of(f), metal, advance_um, q_mah_cm2, per_mah, expected);
+      EXPECT_GT(advance_um, 0.0) << "positive current plates at x = 0: the front moves to +x";
+      EXPECT_NEAR(per_mah / (std::string(metal) == "Na" ? 8.86 : 4.85), 1.0, 0.01);
+      // Plated volume against the ionic charge measured at the counter electrode.
+      const double plated = (r.front1 - r.front0) * c.metal.site_density() * echem::kFaraday;
+      EXPECT_NEAR(plated / r.charge, 1.0, 0.005);
+    }
 }
 
 TEST(ElectrodepositionStability, OhmicOverChargeTransferAboveFourIsSteadyAtTheLimit) {
   // chen2015 at 0.95 x the explicit limit; gibbs_thomson with its adaptive steps.
   for (Formulation f : kBoth) {
-  const CellSpec c = na_nzsp(110.0, f);
-  const double i0 = exchange_current(c);
-  const double r_ohm = c.thickness / c.electrolyte.sigma_ion.at(c.temperature);
-  const double r_ct = echem::kGas * c.temperature / (echem::kFaraday * i0);
-  ASSERT_GE(r_ohm / r_ct, 4.0);
-  const CellRun r = run_galvanostatic(c, 50.0, 0.4, 0.95);  // 0.95 x the largest stable dt
-  int sign_changes = 0;
-  for (std::size_t s = 2; s < r.v.size(); ++s) {
-    const double a = r.v[s - 1] - r.v[s - 2], b = r.v[s] - r.v[s - 1];
-    if (a * b < 0 && std::abs(b) > 1e-9) ++sign_changes;
-  }
-  std::printf("  %s, R_ohm/R_ct = %.2f: V from %.5f to %.5f mV, %d sign changes of dV\n",
-              name_of(f), r_ohm / r_ct,
-              r.v.front() * 1e3, r.v.back() * 1e3, sign_changes);
-  EXPECT_LE(sign_changes, 1);
-  for (double cur : r.i_total) EXPECT_NEAR(cur / 50.0, 1.0, 0.01);
+    const CellSpec c = na_nzsp(110.0, f);
+    const double i0 = exchange_current(c);
+    const double r_ohm = c.thickness / c.electrolyte.sigma_ion.at(c.temperature);
+    const double r_ct = echem::kGas * c.temperature / (echem::kFaraday * i0);
+    ASSERT_GE(r_ohm / r_ct, 4.0);
+    const CellRun r = run_galvanostatic(c, 50.0, 0.4, 0.95);  // 0.95 x the largest stable dt
+    int sign_changes = 0;
+    for (std::size_t s = 2; s < r.v.size(); ++s) {
+      const double a = r.v[s - 1] - r.v[s - 2], b = r.v[s] - r.v[s - 1];
+      if (a * b < 0 && std::abs(b) > 1e-9) ++sign_changes;
+    }
+    std::printf("  %s, R_ohm/R_ct = %.2f: V from %.5f to %.5f mV, %d sign changes of dV\n",
+                name_of(f), r_ohm / r_ct, r.v.front() * 1e3, r.v.back() * 1e3, sign_changes);
+    EXPECT_LE(sign_changes, 1);
+    for (double cur : r.i_total) EXPECT_NEAR(cur / 50.0, 1.0, 0.01);
   }
 }
 
@@ -175,27 +176,28 @@ namespace {
 
 TEST(ElectrodepositionNoise, ReproducibleByCounterAndChargeStillConserved) {
   for (Formulation f : kBoth) {
-  CellSpec c = na_nzsp(10.0, f);
-  const Grid g = cell_grid(c);
-  auto run = [&](std::uint64_t seed, double amplitude) {
-    ElectrodepositionParams p = cell_params(c);
-    p.noise_amplitude = amplitude;
-    p.noise_seed = seed;
-    const double dt =
-        0.5 * Electrodeposition::stable_dt(g, cell_params(na_nzsp(10.0, Formulation::chen2015)));
-    p.noise_reference_dt = dt;  // the amplitude is the rate's spread at this step
-    Electrodeposition m(g, p);
-    m.xi().upload_interior(flat_anode(c, g));
-    const double front0 = m.metal_thickness();
-    for (int s = 0; s < 200; ++s) m.step(dt, {ControlMode::galvanostatic, 0.0, 100.0});
-    const double plated = (m.metal_thickness() - front0) * c.metal.site_density() * echem::kFaraday;
-    EXPECT_NEAR(plated / m.plated_charge(), 1.0, 0.005) << "Faraday with noise, seed " << seed;
-    return m.xi().download_interior();
-  };
-  const auto a = run(11, 0.5), b = run(11, 0.5), other = run(12, 0.5), quiet = run(11, 0.0);
-  EXPECT_EQ(a, b);
-  EXPECT_NE(a, other);
-  EXPECT_NE(a, quiet);
+    CellSpec c = na_nzsp(10.0, f);
+    const Grid g = cell_grid(c);
+    auto run = [&](std::uint64_t seed, double amplitude) {
+      ElectrodepositionParams p = cell_params(c);
+      p.noise_amplitude = amplitude;
+      p.noise_seed = seed;
+      const double dt =
+          0.5 * Electrodeposition::stable_dt(g, cell_params(na_nzsp(10.0, Formulation::chen2015)));
+      p.noise_reference_dt = dt;  // the amplitude is the rate's spread at this step
+      Electrodeposition m(g, p);
+      m.xi().upload_interior(flat_anode(c, g));
+      const double front0 = m.metal_thickness();
+      for (int s = 0; s < 200; ++s) m.step(dt, {ControlMode::galvanostatic, 0.0, 100.0});
+      const double plated =
+          (m.metal_thickness() - front0) * c.metal.site_density() * echem::kFaraday;
+      EXPECT_NEAR(plated / m.plated_charge(), 1.0, 0.005) << "Faraday with noise, seed " << seed;
+      return m.xi().download_interior();
+    };
+    const auto a = run(11, 0.5), b = run(11, 0.5), other = run(12, 0.5), quiet = run(11, 0.0);
+    EXPECT_EQ(a, b);
+    EXPECT_NE(a, other);
+    EXPECT_NE(a, quiet);
   }
 }
 
@@ -240,15 +242,15 @@ namespace {
 
 TEST(ElectrodepositionV4, ThreeDimensionalCellMatchesToo) {
   for (Formulation f : kBoth) {
-  CellSpec c = na_nzsp(20.0, f);
-  c.dim = 3;
-  c.depth = 0.5e-6;
-  const CellRun r = run_galvanostatic(c, 50.0, 0.5, 0.5);
-  const double l = c.anode_thickness + c.thickness - r.front1;
-  const double expected = v4_formula(c, 50.0, l);
-  std::printf("  %s, 3D: |V| = %.6f mV, formula %.6f mV\n", name_of(f), -r.v.back() * 1e3,
-              expected * 1e3);
-  EXPECT_NEAR(-r.v.back() / expected, 1.0, 0.01);
+    CellSpec c = na_nzsp(20.0, f);
+    c.dim = 3;
+    c.depth = 0.5e-6;
+    const CellRun r = run_galvanostatic(c, 50.0, 0.5, 0.5);
+    const double l = c.anode_thickness + c.thickness - r.front1;
+    const double expected = v4_formula(c, 50.0, l);
+    std::printf("  %s, 3D: |V| = %.6f mV, formula %.6f mV\n", name_of(f), -r.v.back() * 1e3,
+                expected * 1e3);
+    EXPECT_NEAR(-r.v.back() / expected, 1.0, 0.01);
   }
 }
 

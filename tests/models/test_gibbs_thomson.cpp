@@ -127,7 +127,8 @@ TEST(GibbsThomson, DiscAndSphereAreInEquilibriumAtTheGibbsThomsonOverpotential) 
     int dim;
     double r_over_w, w_um, dx_um;
   };
-  for (const Case k : {Case{2, 4.0, 1.0, 0.25}, Case{2, 8.0, 1.0, 0.25}, Case{3, 4.0, 1.0, 1.0 / 3.0}}) {
+  for (const Case k :
+       {Case{2, 4.0, 1.0, 0.25}, Case{2, 8.0, 1.0, 0.25}, Case{3, 4.0, 1.0, 1.0 / 3.0}}) {
     CellSpec c = nzsp_cell(0.0, 0.0, k.dx_um, k.w_um);
     const double r = k.r_over_w * k.w_um * 1e-6;
     const double side = 2.0 * r + 8.0 * c.interface_width;
@@ -140,10 +141,11 @@ TEST(GibbsThomson, DiscAndSphereAreInEquilibriumAtTheGibbsThomsonOverpotential) 
     const double curvature = (k.dim - 1) / r;  // sum of the principal curvatures
     const double predicted = -p.interface.omega_over_nf * c.interface_energy * curvature;
     const double measured = critical_overpotential(c, r, predicted);
-    std::printf("  %dD, r = %.0f w (w/dx %.0f): critical eta %.4f uV, gamma Omega K / nF %.4f uV "
-                "(%+.2f %%)\n",
-                k.dim, k.r_over_w, k.w_um / k.dx_um, -measured * 1e6, -predicted * 1e6,
-                100.0 * (measured / predicted - 1.0));
+    std::printf(
+        "  %dD, r = %.0f w (w/dx %.0f): critical eta %.4f uV, gamma Omega K / nF %.4f uV "
+        "(%+.2f %%)\n",
+        k.dim, k.r_over_w, k.w_um / k.dx_um, -measured * 1e6, -predicted * 1e6,
+        100.0 * (measured / predicted - 1.0));
     EXPECT_NEAR(measured / predicted, 1.0, 0.10);
   }
 }
@@ -180,7 +182,8 @@ TEST(GibbsThomson, FourFoldAnisotropyEntersAsTheInterfaceStiffness) {
       along_x = crossing(g, v, jc, 0.5) - mid;
       along_diagonal = -1.0;
       for (int i = n / 2; i + 1 < n; ++i) {
-        const double a = double(v[std::size_t(i + n * i)]), b = double(v[std::size_t(i + 1 + n * (i + 1))]);
+        const double a = double(v[std::size_t(i + n * i)]),
+                     b = double(v[std::size_t(i + 1 + n * (i + 1))]);
         if (a >= 0.5 && b < 0.5) {
           const double t = (a - 0.5) / (a - b);
           along_diagonal = std::sqrt(2.0) * (g.centre(0, i) + t * g.dx[0] - mid);
@@ -193,17 +196,19 @@ TEST(GibbsThomson, FourFoldAnisotropyEntersAsTheInterfaceStiffness) {
     for (int s = 0; s < int(t_end / dt); ++s) front.step_uniform(xi, dt, eta, halo, bcs);
     radii(x1, d1);
     const interface::FrontKinetics& k = p.interface.kinetics;
-    const double v0 = k.speed_scale * k.f * p.interface.omega_over_nf * 15.0 * eps *
-                      c.interface_energy / r;
+    const double v0 =
+        k.speed_scale * k.f * p.interface.omega_over_nf * 15.0 * eps * c.interface_energy / r;
     const double vx = (x1 - x0) / t_end, vd = (d1 - d0) / t_end;
-    std::printf("  eps %.2f: v along x %+.3e m/s, along the diagonal %+.3e m/s (predicted %+.3e, "
-                "%+.3e)\n", eps, vx, vd, v0, -v0);
+    std::printf(
+        "  eps %.2f: v along x %+.3e m/s, along the diagonal %+.3e m/s (predicted %+.3e, "
+        "%+.3e)\n",
+        eps, vx, vd, v0, -v0);
     if (eps > 0) {
       EXPECT_NEAR(vx / v0, 1.0, 0.2);
       EXPECT_NEAR(vd / -v0, 1.0, 0.2);
     } else {
-      const double scale = k.speed_scale * k.f * p.interface.omega_over_nf * 15.0 * 0.05 *
-                           c.interface_energy / r;
+      const double scale =
+          k.speed_scale * k.f * p.interface.omega_over_nf * 15.0 * 0.05 * c.interface_energy / r;
       EXPECT_LT(std::abs(vx), 0.1 * scale);
       EXPECT_LT(std::abs(vd), 0.1 * scale);
     }
@@ -232,15 +237,17 @@ TEST(GibbsThomson, FlatFrontKeepsItsProfileAt05To20MilliampPerSquareCentimetre) 
         steps += m.last_substeps();
         const auto xi = m.xi().download_interior();
         for (real x : xi) lo = std::min(lo, double(x)), hi = std::max(hi, double(x));
-        worst = std::max(worst, std::abs(profile_width(g, xi, 0) / (2.197 * c.interface_width) - 1));
+        worst =
+            std::max(worst, std::abs(profile_width(g, xi, 0) / (2.197 * c.interface_width) - 1));
       });
       const auto xi = m.xi().download_interior();
       const double width = profile_width(g, xi, 0);
       const double advance = m.metal_thickness() - front0;
-      std::printf("  w/dx %.0f, %4.1f mA/cm^2: advance %.2f w in %d steps, 10-90 %% width %.4f w "
-                  "(t = 0: %.4f w; 2.197 w), largest deviation %.2f %%, xi in [%.2e, 1 %+.2e]\n",
-                  w_over_dx, i_app / 10, advance / c.interface_width, steps,
-                  width / c.interface_width, width0 / c.interface_width, 100 * worst, lo, hi - 1);
+      std::printf(
+          "  w/dx %.0f, %4.1f mA/cm^2: advance %.2f w in %d steps, 10-90 %% width %.4f w "
+          "(t = 0: %.4f w; 2.197 w), largest deviation %.2f %%, xi in [%.2e, 1 %+.2e]\n",
+          w_over_dx, i_app / 10, advance / c.interface_width, steps, width / c.interface_width,
+          width0 / c.interface_width, 100 * worst, lo, hi - 1);
       EXPECT_GE(advance, 4.99 * c.interface_width);
       EXPECT_LT(worst, 0.10);
       EXPECT_GE(lo, -0.01);
@@ -248,7 +255,6 @@ TEST(GibbsThomson, FlatFrontKeepsItsProfileAt05To20MilliampPerSquareCentimetre) 
     }
   }
 }
-
 
 // ---- Protrusions survive; large steps give the same answer as small ones ----------------
 
@@ -294,10 +300,11 @@ TEST(GibbsThomson, ABumpOnTheAnodeOutgrowsTheFlatFrontAtHalfAMilliamp) {
   const BumpRun r = plate_bump(5.0, 1e30);
   const double lead0 = r.tip0 - r.mean0, lead1 = r.tip1 - r.mean1;
   const double tip_adv = r.tip1 - r.tip0, flat_adv = r.flat1 - r.flat0;
-  std::printf("  30 min at 0.5 mA/cm^2 (%d steps): tip +%.4f um, flat front +%.4f um (x %.3f), "
-              "mean +%.4f um; tip - mean %.4f -> %.4f um, tip - flat %.4f -> %.4f um\n",
-              r.steps, tip_adv * 1e6, flat_adv * 1e6, tip_adv / flat_adv, (r.mean1 - r.mean0) * 1e6,
-              lead0 * 1e6, lead1 * 1e6, (r.tip0 - r.flat0) * 1e6, (r.tip1 - r.flat1) * 1e6);
+  std::printf(
+      "  30 min at 0.5 mA/cm^2 (%d steps): tip +%.4f um, flat front +%.4f um (x %.3f), "
+      "mean +%.4f um; tip - mean %.4f -> %.4f um, tip - flat %.4f -> %.4f um\n",
+      r.steps, tip_adv * 1e6, flat_adv * 1e6, tip_adv / flat_adv, (r.mean1 - r.mean0) * 1e6,
+      lead0 * 1e6, lead1 * 1e6, (r.tip0 - r.flat0) * 1e6, (r.tip1 - r.flat1) * 1e6);
   EXPECT_GT(tip_adv, 1.05 * flat_adv) << "current focusing must beat capillarity at the tip";
   EXPECT_GT(lead1, 0.95 * lead0);
   EXPECT_GT(lead0, 2.2e-6);
@@ -311,12 +318,12 @@ TEST(GibbsThomson, ThirtyMinuteHoldInFewStepsMatchesTenTimesSmallerSteps) {
     double dv = 0.0;
     for (std::size_t k = 0; k < big.v.size(); ++k)
       dv = std::max(dv, std::abs(big.v[k] / small.v[k] - 1.0));
-    const double mean_err =
-        std::abs((big.mean1 - big.mean0) / (small.mean1 - small.mean0) - 1.0);
+    const double mean_err = std::abs((big.mean1 - big.mean0) / (small.mean1 - small.mean0) - 1.0);
     const double tip_err = std::abs((big.tip1 - big.tip0) / (small.tip1 - small.tip0) - 1.0);
-    std::printf("  %.1f mA/cm^2, 30 min: %d adaptive steps vs %d; V(t) within %.3f %%, mean "
-                "advance %.3f %%, tip advance %.3f %%\n",
-                i_app / 10, big.steps, small.steps, 100 * dv, 100 * mean_err, 100 * tip_err);
+    std::printf(
+        "  %.1f mA/cm^2, 30 min: %d adaptive steps vs %d; V(t) within %.3f %%, mean "
+        "advance %.3f %%, tip advance %.3f %%\n",
+        i_app / 10, big.steps, small.steps, 100 * dv, 100 * mean_err, 100 * tip_err);
     EXPECT_LE(big.steps, 500);
     EXPECT_GE(small.steps, 9 * big.steps);
     EXPECT_LT(dv, 0.01);
@@ -370,9 +377,10 @@ TEST(GibbsThomson, NoiseVarianceOfTheFrontDoesNotDependOnTheStep) {
   };
   const double coarse = variance(1.0, 1), fine = variance(0.25, 1);
 
-  std::printf("  front roughness after 20 s: rms %.4f nm at dt = 1 s, %.4f nm at dt = 0.25 s "
-              "(variance ratio %.3f)\n",
-              std::sqrt(coarse) * 1e9, std::sqrt(fine) * 1e9, coarse / fine);
+  std::printf(
+      "  front roughness after 20 s: rms %.4f nm at dt = 1 s, %.4f nm at dt = 0.25 s "
+      "(variance ratio %.3f)\n",
+      std::sqrt(coarse) * 1e9, std::sqrt(fine) * 1e9, coarse / fine);
   EXPECT_NEAR(coarse / fine, 1.0, 0.15);
   EXPECT_GT(std::sqrt(fine), 1e-9) << "the noise must roughen the front measurably";
   // The same seed draws the same numbers on a repeated run and on one thread.

@@ -47,9 +47,9 @@ struct TimeConfig {
   /// Adaptive steps (electrodeposition, gibbs_thomson, dt: auto): dt is the controller's
   /// (docs/model.md, section 8); dt above is then only its upper bound.
   bool adaptive = false;
-  double dt_max = 0.0;          ///< s
-  double dt_min = 1e-9;         ///< s: a step that would have to be shorter stops the run
-  double front_move = 0.1;      ///< largest front move of one step, interface widths
+  double dt_max = 0.0;           ///< s
+  double dt_min = 1e-9;          ///< s: a step that would have to be shorter stops the run
+  double front_move = 0.1;       ///< largest front move of one step, interface widths
   double control_change = 0.01;  ///< largest relative change of V_cell (I) of one step
 };
 

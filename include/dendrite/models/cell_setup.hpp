@@ -51,8 +51,8 @@ struct CellSpec {
   double interface_width = 0.0;   ///< w of the tanh profile, m
   double interface_energy = 0.3;  ///< gamma, J/m^2
   Formulation formulation = Formulation::gibbs_thomson;
-  double mobility = 2.5e-6;        ///< L_sigma, m^3/(J s) (chen2015 only)
-  double profile_relaxation = 2.0;   ///< gibbs_thomson: lambda w / |v_n| of eq. (44)
+  double mobility = 2.5e-6;         ///< L_sigma, m^3/(J s) (chen2015 only)
+  double profile_relaxation = 2.0;  ///< gibbs_thomson: lambda w / |v_n| of eq. (44)
   double alpha = 0.5;
   /// chen2015: delta of kappa(n), eq. (5); gibbs_thomson: eps of gamma(n), eq. (45).
   /// Cubic in 3D, four-fold in 2D.

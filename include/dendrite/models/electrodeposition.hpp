@@ -34,10 +34,10 @@ enum class Formulation {
 struct StepControl {
   double front_move = 0.1;       ///< largest |Delta xi| of a step is front_move / 2 (w units)
   double control_change = 0.01;  ///< relative change of V_cell (or of I, potentiostatic)
-  double control_floor = 1e-4;   ///< V (or fraction of the current) below which changes are absolute
-  double dt_min = 1e-9;          ///< s: a step that must shrink below this stops the run
-  double dt_max = 1e30;          ///< s
-  double growth = 2.0;           ///< largest factor between two steps
+  double control_floor = 1e-4;  ///< V (or fraction of the current) below which changes are absolute
+  double dt_min = 1e-9;         ///< s: a step that must shrink below this stops the run
+  double dt_max = 1e30;         ///< s
+  double growth = 2.0;          ///< largest factor between two steps
 };
 
 struct ElectrodepositionParams {
@@ -188,11 +188,10 @@ class Electrodeposition {
   ElectrodepositionParams p_;
   BoundarySet xi_bcs_;
   Field<real> xi_, next_;
-  Field<double> phi_l_, phi_s_, rate_cap_, noise_, rate_, g_, sig_l_, sig_s_, rhs_, old_l_,
-      old_s_;
+  Field<double> phi_l_, phi_s_, rate_cap_, noise_, rate_, g_, sig_l_, sig_s_, rhs_, old_l_, old_s_;
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
-  double step_dt_ = 0.0;                         ///< dt of the step being solved (0: none)
-  bool has_noise_ = false;                       ///< noise_ holds this step's Langevin term
+  double step_dt_ = 0.0;                        ///< dt of the step being solved (0: none)
+  bool has_noise_ = false;                      ///< noise_ holds this step's Langevin term
   Halo halo_;
   EllipticSolver sol_l_, sol_s_;
   double v_cell_ = 0.0;

@@ -21,7 +21,7 @@ struct InterfaceParams {
   /// lambda = relaxation * max(|v_n|, speed_floor) / w: the profile is restored in the time
   /// the front needs to move w / relaxation (docs/model.md, section 8, "profile relaxation").
   double relaxation = 2.0;
-  double speed_floor = 0.0;  ///< m/s
+  double speed_floor = 0.0;    ///< m/s
   double stabilisation = 2.0;  ///< S of the linearly implicit double well, >= max |g''| = 2
   bool lateral_periodic = true;
   EllipticOptions solver{1e-11, 200, 2, 64};

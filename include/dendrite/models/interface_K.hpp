@@ -23,14 +23,14 @@ namespace dnd::interface {
 
 /// Constants of eqs. (41)-(43), all SI.
 struct FrontKinetics {
-  double width = 0.0;           ///< w of the tanh profile, m
-  double i0 = 0.0;              ///< exchange current density, A/m^2
-  double alpha = 0.5;           ///< transfer coefficient
-  double f = 0.0;               ///< n F / (R T), 1/V
-  double speed_scale = 0.0;     ///< i0 Omega_m / (n F), m/s: v_n = -speed_scale BV
-  double eta_clamp = 2.0;       ///< |eta| bound inside exp, V
-  double max_shift = 30.0;      ///< bound on the logit shift s of one step
-  double weight_min = 1e-12;    ///< the reaction acts where q w exceeds this
+  double width = 0.0;         ///< w of the tanh profile, m
+  double i0 = 0.0;            ///< exchange current density, A/m^2
+  double alpha = 0.5;         ///< transfer coefficient
+  double f = 0.0;             ///< n F / (R T), 1/V
+  double speed_scale = 0.0;   ///< i0 Omega_m / (n F), m/s: v_n = -speed_scale BV
+  double eta_clamp = 2.0;     ///< |eta| bound inside exp, V
+  double max_shift = 30.0;    ///< bound on the logit shift s of one step
+  double weight_min = 1e-12;  ///< the reaction acts where q w exceeds this
 };
 
 DND_INLINE double clamp01(double x) {
@@ -65,8 +65,8 @@ DND_INLINE double profile_distance(double xi, double w) {
 ///   gamma(n) = gamma0 (1 - 3 eps + 4 eps sum_a n_a^4)       (2D: gamma0 (1 + eps cos 4 theta))
 ///   xi_CH = gamma(n) n + (I - n n) grad_n gamma = gamma n + 16 eps gamma0 (n^3 - n sum n^4)  (45)
 DND_INLINE void cahn_hoffman(const double n[3], double eps, double out[3]) {
-  const double s4 = n[0] * n[0] * n[0] * n[0] + n[1] * n[1] * n[1] * n[1] +
-                    n[2] * n[2] * n[2] * n[2];
+  const double s4 =
+      n[0] * n[0] * n[0] * n[0] + n[1] * n[1] * n[1] * n[1] + n[2] * n[2] * n[2] * n[2];
   const double g = 1.0 - 3.0 * eps + 4.0 * eps * s4;
   for (int a = 0; a < 3; ++a) out[a] = g * n[a] + 16.0 * eps * (n[a] * n[a] * n[a] - n[a] * s4);
 }
@@ -86,8 +86,8 @@ DND_INLINE void curvatures(const View<double>& psi, int i, int j, int k, const d
     double lo_iso = 0.0, hi_iso = 0.0, lo_an = 0.0, hi_an = 0.0;
     for (int side = 0; side < 2; ++side) {
       double g[3];
-      allen_cahn::face_gradient<ThreeD>(psi, i + side * o[0], j + side * o[1], k + side * o[2],
-                                        a, inv, g);
+      allen_cahn::face_gradient<ThreeD>(psi, i + side * o[0], j + side * o[1], k + side * o[2], a,
+                                        inv, g);
       const double norm2 = g[0] * g[0] + g[1] * g[1] + g[2] * g[2];
       double n_a = 0.0, ch_a = 0.0;
       if (norm2 > 1e-24) {
