@@ -111,12 +111,7 @@ void bench_poisson(std::ostream& os, double copy_bw, int dim, int n, const char*
 /// Coupled electrodeposition step (potentials solved every step, no reuse): a 2D
 /// Na | NZSP | Na cell, 0.5 mA/cm^2, dx = 0.25 um.
 void bench_electrodeposition(std::ostream& os, double copy_bw, double scale) {
-  CellSpec c;
-  c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};
-  c.electrolyte.sigma_ion = {0.16, 303.15, 0.28};
-  c.electrolyte.sigma_e = {2.35e-5, 298.15, 0.0};
-  c.electrolyte.conductance_int = {1.0 / 1.5e-4, 303.15, 0.41};
-  c.temperature = 303.15;
+  CellSpec c = reference_na_nzsp();
   c.thickness = 59e-6 * scale + 5e-6;
   c.anode_thickness = 5e-6;
   c.width = 32e-6 * scale;
@@ -147,12 +142,7 @@ void bench_electrodeposition(std::ostream& os, double copy_bw, double scale) {
 /// for the explicit chen2015 form (potential reuse 1e-3, as the YAML default; ~30 s on 2 cores)
 /// and the gibbs_thomson form with adaptive steps, flat and with the example's 3 um bump.
 void bench_hold(std::ostream& os, double scale) {
-  CellSpec c;
-  c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};
-  c.electrolyte.sigma_ion = {0.16, 303.15, 0.28};
-  c.electrolyte.sigma_e = {2.35e-5, 298.15, 0.0};
-  c.electrolyte.conductance_int = {1.0 / 1.5e-4, 303.15, 0.41};
-  c.temperature = 303.15;
+  CellSpec c = reference_na_nzsp();
   c.thickness = 40e-6;
   c.anode_thickness = 5e-6;
   c.width = 20e-6 * scale;

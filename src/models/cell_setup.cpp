@@ -9,6 +9,18 @@ double Arrhenius::at(double t) const {
   return ref * (t_ref / t) * std::exp(-ea / echem::kBoltzmannEv * (1.0 / t - 1.0 / t_ref));
 }
 
+CellSpec reference_na_nzsp() {
+  CellSpec c;
+  c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};
+  c.electrolyte.name = "NZSP";
+  c.electrolyte.sigma_ion = {0.16, 303.15, 0.28};
+  c.electrolyte.sigma_e = {2.35e-5, 298.15, 0.0};
+  c.electrolyte.conductance_int = {1.0 / 1.5e-4, 303.15, 0.41};
+  c.temperature = 303.15;
+  c.dim = 2;
+  return c;
+}
+
 double exchange_current(const CellSpec& c) {
   const double r_int = 1.0 / c.electrolyte.conductance_int.at(c.temperature);
   return echem::kGas * c.temperature / (c.metal.valence * echem::kFaraday * r_int);

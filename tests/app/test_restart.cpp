@@ -82,69 +82,59 @@ checkpoint: {every: never}
   expect_bit_identical_restart(make, "dendrite_restart_ac_", 3, {"xi"});
 }
 
-TEST(Restart, ElectrodepositionResumesBitIdentically) {
-  // With noise and potential reuse on: the RNG counter and the reuse state are restart state.
-  const CaseMaker make = [](const std::string& dir) {
-    return parse_config(R"(model: electrodeposition
+/// The small Na | NZSP | Na cell with a bump that the electrodeposition restart tests share;
+/// `control`, `physics` and `every` are the lines that differ between them.
+CaseMaker bump_cell(const std::string& control, const std::string& physics,
+                    const std::string& every, const std::string& name) {
+  return
+      [=](const std::string& dir) {
+        return parse_config(R"(model: electrodeposition
 cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 10 um,
        anode_thickness: 5 um, width: 2 um}
-control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}
-phase_field: {interface_width: 1 um, noise: {amplitude: 0.2 1/s, seed: 5}}
+)" + control + "\n" + physics + R"(
 solver: {reuse_tolerance: 1e-2}
 grid: {dx: 0.25 um}
 initial: {shapes: [{sphere: {center: [5 um, 1 um], radius: 1 um}}]}
-output: {dir: )" + dir + R"(, every: 0.1 s, fields: [xi, phi_l, phi_s, current], scalars_every: 3}
+output: {dir: )" + dir +
+                                ", every: " + every +
+                                R"(, fields: [xi, phi_l, phi_s, current], scalars_every: 3}
 checkpoint: {every: never}
 )",
-                        "restart_ed.yaml");
-  };
-  // Gibbs-Thomson formulation with adaptive steps: the controller's next step and front
-  // speed are restart state too. Stopped at three different steps.
+                            name);
+      };
+}
+
+const std::vector<const char*> kCellFields{"xi", "phi_l", "phi_s", "current"};
+
+TEST(Restart, ElectrodepositionResumesBitIdentically) {
+  // With noise and potential reuse on: the RNG counter and the reuse state are restart state.
+  // Gibbs-Thomson formulation with adaptive steps: the controller's next step, the front
+  // speed and the galvanostatic predictor are restart state too. Stopped at three steps.
+  const CaseMaker make =
+      bump_cell("control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}",
+                "phase_field: {interface_width: 1 um, noise: {amplitude: 0.2 1/s, seed: 5}}",
+                "0.1 s", "restart_ed.yaml");
   for (std::int64_t offset : {-1, 1, 2})
-    expect_bit_identical_restart(make, "dendrite_restart_ed_", offset,
-                                 {"xi", "phi_l", "phi_s", "current"});
+    expect_bit_identical_restart(make, "dendrite_restart_ed_", offset, kCellFields);
 }
 
 TEST(Restart, PotentiostaticElectrodepositionResumesBitIdentically) {
   // The controller watches the current here, and the currents are restart state.
-  const CaseMaker make = [](const std::string& dir) {
-    return parse_config(R"(model: electrodeposition
-cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 10 um,
-       anode_thickness: 5 um, width: 2 um}
-control: {mode: potentiostatic, voltage: -20 mV, duration: 20 s}
-time: {control_change: 0.001}
-phase_field: {interface_width: 1 um}
-solver: {reuse_tolerance: 1e-2}
-grid: {dx: 0.25 um}
-initial: {shapes: [{sphere: {center: [5 um, 1 um], radius: 1 um}}]}
-output: {dir: )" + dir + R"(, every: 5 s, fields: [xi, phi_l, phi_s, current], scalars_every: 1}
-checkpoint: {every: never}
-)",
-                        "restart_ed_pot.yaml");
-  };
+  const CaseMaker make = bump_cell(
+      "control: {mode: potentiostatic, voltage: -20 mV, duration: 20 s}\n"
+      "time: {control_change: 0.001}",
+      "phase_field: {interface_width: 1 um}", "5 s", "restart_ed_pot.yaml");
   for (std::int64_t offset : {-1, 1})
-    expect_bit_identical_restart(make, "dendrite_restart_edp_", offset,
-                                 {"xi", "phi_l", "phi_s", "current"});
+    expect_bit_identical_restart(make, "dendrite_restart_edp_", offset, kCellFields);
 }
 
 TEST(Restart, ExplicitElectrodepositionResumesBitIdentically) {
-  const CaseMaker make = [](const std::string& dir) {
-    return parse_config(R"(model: electrodeposition
-cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 10 um,
-       anode_thickness: 5 um, width: 2 um}
-control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}
-phase_field: {formulation: chen2015, interface_width: 1 um, mobility: 2.5e-6 m^3/(J s),
-              noise: {amplitude: 0.2 1/s, reference_dt: 0.005 s, seed: 5}}
-solver: {reuse_tolerance: 1e-2}
-grid: {dx: 0.25 um}
-initial: {shapes: [{sphere: {center: [5 um, 1 um], radius: 1 um}}]}
-output: {dir: )" + dir + R"(, every: 0.1 s, fields: [xi, phi_l, phi_s, current], scalars_every: 3}
-checkpoint: {every: never}
-)",
-                        "restart_ed_explicit.yaml");
-  };
-  expect_bit_identical_restart(make, "dendrite_restart_edx_", 1,
-                               {"xi", "phi_l", "phi_s", "current"});
+  const CaseMaker make = bump_cell(
+      "control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}",
+      "phase_field: {formulation: chen2015, interface_width: 1 um, mobility: 2.5e-6 m^3/(J s),\n"
+      "              noise: {amplitude: 0.2 1/s, reference_dt: 0.005 s, seed: 5}}",
+      "0.1 s", "restart_ed_explicit.yaml");
+  expect_bit_identical_restart(make, "dendrite_restart_edx_", 1, kCellFields);
 }
 
 TEST(Restart, LiquidResumesBitIdentically) {

@@ -14,15 +14,8 @@ namespace {
 /// Na | NZSP | Na at 30 degC with the physics brief's numbers: 1.6 mS/cm (Ea 0.28 eV),
 /// sigma_e 2.35e-7 S/cm, 1.5 ohm cm^2 per interface (Ea 0.41 eV).
 CellSpec na_nzsp(double thickness_um, Formulation f = Formulation::gibbs_thomson) {
-  CellSpec c;
+  CellSpec c = reference_na_nzsp();
   c.formulation = f;
-  c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};
-  c.electrolyte.name = "NZSP";
-  c.electrolyte.sigma_ion = {0.16, 303.15, 0.28};
-  c.electrolyte.sigma_e = {2.35e-5, 298.15, 0.0};
-  c.electrolyte.conductance_int = {1.0 / 1.5e-4, 303.15, 0.41};
-  c.temperature = 303.15;
-  c.dim = 2;
   c.thickness = thickness_um * 1e-6;
   c.anode_thickness = 5e-6;  // >= 3 w: a thinner anode never reaches xi = 1 and biases eta
   c.width = 0.5e-6;

@@ -22,14 +22,7 @@ namespace {
 
 /// Na | NZSP | Na at 30 degC with the physics brief's numbers (as test_electrodeposition.cpp).
 CellSpec nzsp_cell(double thickness_um, double width_um, double dx_um, double w_um) {
-  CellSpec c;
-  c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};
-  c.electrolyte.name = "NZSP";
-  c.electrolyte.sigma_ion = {0.16, 303.15, 0.28};
-  c.electrolyte.sigma_e = {2.35e-5, 298.15, 0.0};
-  c.electrolyte.conductance_int = {1.0 / 1.5e-4, 303.15, 0.41};
-  c.temperature = 303.15;
-  c.dim = 2;
+  CellSpec c = reference_na_nzsp();
   c.thickness = thickness_um * 1e-6;
   c.anode_thickness = 5e-6;
   c.width = width_um * 1e-6;

@@ -62,6 +62,12 @@ struct CellSpec {
   bool lateral_periodic = true;
 };
 
+/// Na | NZSP | Na at 30 degC with the physics brief's numbers (section 5; sources in
+/// inputs/materials/): Na M 22.99 g/mol, rho 968 kg/m^3, sigma 2.1e7 S/m; NZSP 1.6 mS/cm at
+/// 30 degC (Ea 0.28 eV), sigma_e 2.35e-7 S/cm, 1.5 ohm cm^2 per interface (Ea 0.41 eV).
+/// The geometry (thickness, width, dx, w) is left for the caller: benchmarks and tests.
+CellSpec reference_na_nzsp();
+
 /// Exchange current density i0 = R T / (n F R_int(T)) (A/m^2).
 double exchange_current(const CellSpec& c);
 Grid cell_grid(const CellSpec& c);
