@@ -126,9 +126,14 @@ int cmd_run(Args& a, std::ostream& out, std::ostream& err, bool check_only) {
   if (!outdir.empty()) cfg.output.dir = outdir;
   if (check_only) {
     out << path << ": OK\n  model " << cfg.model << ", " << cfg.grid.dim << "D, "
-        << cfg.grid.cells() << " cells, dt " << format_sim_time(cfg, cfg.time.dt) << ", "
-        << std::int64_t(std::ceil(cfg.time.end / cfg.time.dt)) << " steps to "
-        << format_sim_time(cfg, cfg.time.end) << ", about " << estimated_bytes(cfg) / (1 << 20)
+        << cfg.grid.cells() << " cells, ";
+    if (cfg.time.adaptive)  // the step count is the controller's: only a bound is known
+      out << "dt adaptive (<= " << format_sim_time(cfg, cfg.time.dt_max) << ", at least "
+          << std::int64_t(std::ceil(cfg.time.end / cfg.time.dt_max)) << " steps) to ";
+    else
+      out << "dt " << format_sim_time(cfg, cfg.time.dt) << ", "
+          << std::int64_t(std::ceil(cfg.time.end / cfg.time.dt)) << " steps to ";
+    out << format_sim_time(cfg, cfg.time.end) << ", about " << estimated_bytes(cfg) / (1 << 20)
         << " MiB\n  output " << cfg.output.dir << "\n";
     return 0;
   }

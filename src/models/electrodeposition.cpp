@@ -674,13 +674,16 @@ double Electrodeposition::metal_thickness() const {
 }
 
 std::vector<double> Electrodeposition::current_magnitude() {
-  // Ghosts: the electrode sides as the solves see them (x = Lx face value 0 for phi_s,
-  // mirrored otherwise: the face fluxes there are the solver's, recomputed for output only).
+  // Ghosts: the electrode sides as the solves see them (phi_s: V_cell and 0; phi_l: ionically
+  // blocking anode, the counter electrode's linearised Butler-Volmer or phi_l = 0 condition),
+  // so the ionic current entering at x = Lx shows in the last cell (output only).
   Halo& h = halo_;
   BoundarySet sides = xi_bcs_;
   h.fill(sig_l_, sides);
   h.fill(sig_s_, sides);
-  h.fill(phi_l_, sides);
+  BoundarySet ionic = sides;
+  ionic.side[0][1] = bcs_l().side[0][1];
+  h.fill(phi_l_, ionic);
   sides.side[0][0] = BoundaryCondition::dirichlet(v_cell_);
   sides.side[0][1] = BoundaryCondition::dirichlet(0.0);
   h.fill(phi_s_, sides);
