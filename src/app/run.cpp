@@ -157,6 +157,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     const double dt_now = cfg.time.adaptive ? std::min(sim->suggested_dt(), dt) : dt;
     const bool lands = remaining <= dt_now + eps;
     const double h = lands ? remaining : (remaining < 2.0 * dt_now ? 0.5 * remaining : dt_now);
+    if (!(h > 0.0) || !(t + h > t))
+      throw std::runtime_error("the time step " + std::to_string(h) + " no longer advances t = " +
+                               format_sim_time(cfg, t) + " (time.dt, or the adaptive step)");
     sim->step(h);
     last_h = h;
     t = lands ? target : t + h;

@@ -96,13 +96,18 @@ struct Entry {
     if (!node.IsScalar()) fail("expected a single value");
     return node.Scalar();
   }
+  /// The value in SI, finite and (unless negative where `positive` will say so) inside the
+  /// kind's physical range.
   double quantity(Kind kind) const {
     try {
-      return units::parse(scalar_text(), kind);
+      const double v = units::parse(scalar_text(), kind);
+      if (v > 0.0 || signed_kind(kind)) units::check_range(v, kind);
+      return v;
     } catch (const units::UnitError& e) {
       fail(e.what());
     }
   }
+  static bool signed_kind(Kind k) { return k == Kind::voltage || k == Kind::current_density; }
   std::string str() const { return scalar_text(); }
   std::int64_t integer() const {
     const std::string s = scalar_text();
@@ -374,6 +379,14 @@ void read_time(const Entry& e, RunConfig& cfg) {
   if (e.has("max_steps")) {
     t.max_steps = e.at("max_steps").integer();
     if (t.max_steps < 1) e.at("max_steps").fail("must be at least 1");
+  }
+  // A fixed step must advance the run in a countable number of steps.
+  const double steps = t.end / (t.adaptive ? t.dt_max : t.dt);
+  if (!(t.dt > 0.0 && std::isfinite(t.dt)) || !(steps < 1e9)) {
+    std::ostringstream os;
+    os << "dt = " << t.dt << " would need " << steps << " steps to reach the end time "
+       << t.end << " (at most 1e9); " << (e.has("dt") ? "use a larger dt" : "check the parameters");
+    (e.has("dt") ? e.at("dt") : e).fail(os.str());
   }
 }
 
@@ -655,6 +668,24 @@ void read_cell_grid(const Entry& g, const Entry& cell_entry, RunConfig& cfg) {
     cell_entry.at("anode_thickness")
         .fail("must be at least 3 interface widths (" + std::to_string(3e6 * c.interface_width) +
               " um): a thinner anode never reaches xi = 1 and biases eta");
+  // Cells per axis from the lengths, checked before they become ints: at least one cell
+  // across, at most 2^20 along any axis and 2^31 - 1 in all (the kernels index with int).
+  const char* names[3] = {"thickness", "width", "depth"};
+  const double lengths[3] = {c.anode_thickness + c.thickness, c.width, c.depth};
+  double total = 1.0;
+  for (int d = 0; d < c.dim; ++d) {
+    const double n = lengths[d] / c.dx;
+    const Entry where = cell_entry.at(names[d]);
+    if (n < 0.5)
+      where.fail("is below one cell of dx = " + std::to_string(c.dx * 1e6) + " um");
+    if (n > double(1 << 20))
+      where.fail("needs " + std::to_string(std::llround(n)) +
+                 " cells along this axis at this dx (at most 1048576)");
+    total *= std::round(n);
+  }
+  if (total > 2147483647.0)
+    g.at("dx").fail("the cell would have " + std::to_string(total) +
+                    " cells, more than 2^31 - 1: use a coarser dx or a smaller cell");
   cfg.grid = cell_grid(c);
   cfg.allen_cahn = cell_params(c).capillary;
 }

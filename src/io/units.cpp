@@ -102,17 +102,78 @@ std::string si_unit(Kind kind) {
   return t.empty() ? "1" : t[0].name;
 }
 
+Range physical_range(Kind kind) {
+  switch (kind) {
+    case Kind::length:
+      return {1e-10, 0.1};  // 0.1 nm to 10 cm
+    case Kind::time:
+      return {1e-12, 1e9};  // 1 ps to ~30 years
+    case Kind::temperature:
+      return {100.0, 2000.0};  // K
+    case Kind::current_density:
+      return {1e-9, 1e6};  // 0.1 nA/cm^2 to 100 A/cm^2
+    case Kind::conductivity:
+      return {1e-30, 1e9};  // S/m
+    case Kind::area_resistance:
+      return {1e-12, 1e6};  // ohm m^2
+    case Kind::voltage:
+      return {1e-12, 10.0};  // V
+    case Kind::energy_density:
+      return {1e-6, 1e13};  // J/m^3
+    case Kind::gradient_coefficient:
+      return {1e-20, 1.0};  // J/m
+    case Kind::mobility:
+      return {1e-30, 1e6};  // m^3/(J s)
+    case Kind::energy_per_area:
+      return {1e-6, 100.0};  // J/m^2
+    case Kind::activation_energy:
+      return {1e-6, 10.0};  // eV
+    case Kind::molar_mass:
+      return {1e-4, 10.0};  // kg/mol
+    case Kind::density:
+      return {1.0, 1e5};  // kg/m^3
+    case Kind::pressure:
+      return {1e-6, 1e12};  // Pa
+    case Kind::rate:
+      return {1e-15, 1e12};  // 1/s
+    case Kind::dimensionless:
+      break;
+  }
+  return {0.0, HUGE_VAL};
+}
+
+void check_range(double si, Kind kind) {
+  const Range r = physical_range(kind);
+  const double m = std::fabs(si);
+  if (si == 0.0 || (m >= r.lo && m <= r.hi)) return;
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%.4g %s lies outside the physical range [%.3g, %.3g] %s", si,
+                si_unit(kind).c_str(), r.lo, r.hi, si_unit(kind).c_str());
+  std::string msg = buf;
+  if (kind != Kind::dimensionless) msg += " (a number without a unit is SI)";
+  throw UnitError(msg);
+}
+
 double parse(const std::string& raw, Kind kind) {
   const std::string text = trim(raw);
   const char* begin = text.c_str();
   char* end = nullptr;
   const double value = std::strtod(begin, &end);
   if (end == begin) throw UnitError("'" + text + "' does not start with a number");
+  // strtod also reads hexadecimal ("0x0.2p0"), infinity and nan: none is a value here.
+  for (const char* c = begin; c != end; ++c)
+    if (!(std::isdigit(static_cast<unsigned char>(*c)) || *c == '.' || *c == '-' || *c == '+' ||
+          *c == 'e' || *c == 'E'))
+      throw UnitError("'" + text + "' is not a decimal number");
   if (!std::isfinite(value)) throw UnitError("'" + text + "' is not a finite number");
   const std::string unit = trim(std::string(end));
+  auto finite = [&](double si) {
+    if (!std::isfinite(si)) throw UnitError("'" + text + "' overflows in SI units");
+    return si;
+  };
   if (unit.empty()) return value;  // bare number: SI
   for (const Unit& u : table(kind))
-    if (unit == u.name) return value * u.factor + u.offset;
+    if (unit == u.name) return finite(value * u.factor + u.offset);
   if (table(kind).empty())
     throw UnitError("'" + text + "' has a unit, but this value is dimensionless");
   throw UnitError("'" + text + "' has no known unit; use " + accepted(kind));

@@ -36,6 +36,16 @@ struct UnitError : std::runtime_error {
 /// Convert "value [unit]" to SI. Throws UnitError on a malformed number or a unit that is
 /// unknown or of the wrong kind.
 double parse(const std::string& text, Kind kind);
+/// Magnitudes a physical input of this kind may take, in SI: [lo, hi] for a nonzero value
+/// (dimensionless: no bound). Wide enough for any cell this tool simulates, narrow enough
+/// that a unit slip (a bare 1 for a length is 1 m) or an overflow is caught.
+struct Range {
+  double lo, hi;
+};
+Range physical_range(Kind kind);
+/// Throws UnitError naming the range when a nonzero |si| lies outside physical_range(kind).
+void check_range(double si, Kind kind);
+
 /// The accepted spellings for a kind, for error messages and --help.
 std::string accepted(Kind kind);
 /// The SI unit of a kind, as written in outputs.
