@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -56,11 +57,20 @@ struct Entry {
   }
 
   /// Unknown keys are errors: a typo must not silently fall back to a default.
+  /// Also refuses keys that are not plain names and keys given twice (YAML would keep one).
   void allow_only(std::initializer_list<const char*> keys) const {
     expect_map();
     std::set<std::string> ok(keys.begin(), keys.end());
+    std::map<std::string, int> seen;  // key -> line
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const std::string k = it->first.as<std::string>();
+      if (!it->first.IsScalar())
+        fail_at(it->first.Mark(), path, "a key must be a plain name, not a list or a mapping");
+      const std::string k = it->first.Scalar();
+      const YAML::Mark mark = it->first.Mark();
+      if (seen.count(k))
+        fail_at(mark, child_path(k),
+                "given twice (first at line " + std::to_string(seen[k]) + "); give it once");
+      seen[k] = mark.line + 1;
       if (ok.count(k)) continue;
       std::string list;
       std::string suggestion;
@@ -94,6 +104,11 @@ struct Entry {
 
   std::string scalar_text() const {
     if (!node.IsScalar()) fail("expected a single value");
+    // Values are numbers with units and short names: a long one is a mistake, and is not
+    // echoed back whole in any message.
+    if (node.Scalar().size() > 200)
+      fail("a value of " + std::to_string(node.Scalar().size()) + " characters (starting '" +
+           node.Scalar().substr(0, 24) + "...'); values are numbers with units or short names");
     return node.Scalar();
   }
   /// The value in SI, finite and (unless negative where `positive` will say so) inside the
@@ -384,8 +399,8 @@ void read_time(const Entry& e, RunConfig& cfg) {
   const double steps = t.end / (t.adaptive ? t.dt_max : t.dt);
   if (!(t.dt > 0.0 && std::isfinite(t.dt)) || !(steps < 1e9)) {
     std::ostringstream os;
-    os << "dt = " << t.dt << " would need " << steps << " steps to reach the end time "
-       << t.end << " (at most 1e9); " << (e.has("dt") ? "use a larger dt" : "check the parameters");
+    os << "dt = " << t.dt << " would need " << steps << " steps to reach the end time " << t.end
+       << " (at most 1e9); " << (e.has("dt") ? "use a larger dt" : "check the parameters");
     (e.has("dt") ? e.at("dt") : e).fail(os.str());
   }
 }
@@ -676,16 +691,19 @@ void read_cell_grid(const Entry& g, const Entry& cell_entry, RunConfig& cfg) {
   for (int d = 0; d < c.dim; ++d) {
     const double n = lengths[d] / c.dx;
     const Entry where = cell_entry.at(names[d]);
-    if (n < 0.5)
-      where.fail("is below one cell of dx = " + std::to_string(c.dx * 1e6) + " um");
+    if (n < 0.5) where.fail("is below one cell of dx = " + std::to_string(c.dx * 1e6) + " um");
     if (n > double(1 << 20))
       where.fail("needs " + std::to_string(std::llround(n)) +
                  " cells along this axis at this dx (at most 1048576)");
     total *= std::round(n);
   }
-  if (total > 2147483647.0)
-    g.at("dx").fail("the cell would have " + std::to_string(total) +
-                    " cells, more than 2^31 - 1: use a coarser dx or a smaller cell");
+  if (total > 2147483647.0) {
+    std::ostringstream os;
+    os.precision(4);
+    os << "the cell would have " << total
+       << " cells, more than 2^31 - 1: use a coarser dx or a smaller cell";
+    g.at("dx").fail(os.str());
+  }
   cfg.grid = cell_grid(c);
   cfg.allen_cahn = cell_params(c).capillary;
 }
@@ -830,9 +848,21 @@ std::vector<std::string> model_fields(const std::string& model) {
 }
 
 RunConfig parse_config(const std::string& text, const std::string& name) {
+  // A UTF-16 or binary file reads as a few odd scalars: refuse it by its bytes first.
+  if (text.find('\0') != std::string::npos ||
+      (text.size() >= 2 &&
+       ((text[0] == '\xff' && text[1] == '\xfe') || (text[0] == '\xfe' && text[1] == '\xff'))))
+    throw ConfigError(name + ":1:1: (top level): the file is not UTF-8 text (UTF-16 or binary?)");
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      std::ostringstream os;
+      os << name << ":" << docs[1].Mark().line + 1 << ":1: (top level): a second YAML document "
+         << "(after '---') would be ignored; one case per file";
+      throw ConfigError(os.str());
+    }
+    root = docs.empty() ? YAML::Node() : docs[0];
   } catch (const YAML::Exception& e) {
     std::ostringstream os;
     os << name << ":" << e.mark.line + 1 << ":" << e.mark.column + 1 << ": YAML syntax: " << e.msg;

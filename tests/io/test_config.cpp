@@ -229,6 +229,61 @@ TEST(ConfigCell, FormulationTimeStepsAndAnisotropy) {
             std::string::npos);
 }
 
+TEST(ConfigCell, ValuesThatCannotBeRunAreRefusedBeforeTheRun) {
+  // Issue 14, item 3: each of these passed `dendrite check` before.
+  const std::string phase = "interface_width: 2 um";
+  const std::string grid = "grid: {dx: 0.5 um}";
+  struct Case {
+    std::string from, to, expect;
+  };
+  const Case cases[] = {
+      {grid, grid + "\ntime: {dt: 0 s}", "time.dt: must be positive"},
+      {grid, grid + "\ntime: {dt: 1e-23 s}", "time.dt: 1e-23 s lies outside the physical range"},
+      {phase, "formulation: chen2015\n  interface_width: 2 um\n  mobility: 5e-324 m^3/(J s)",
+       "phase_field.mobility: 4.941e-324 m^3/(J s) lies outside the physical range"},
+      {phase, phase + "\n  interface_energy: 1e308 J/m^2", "phase_field.interface_energy: 1e+308"},
+      {"0.5 mA/cm^2", "1e400 mA/cm^2", "control.current_density: '1e400 mA/cm^2' is not a finite"},
+      {"temperature: 30 degC", "temperature: 0x0.2p0 K", "is not a decimal number"},
+      {"width: 20 um", "width: 0.2 um", "cell.width: is below one cell"},
+      {"width: 20 um", "width: 0.6 m", "cell.width: 0.6 m lies outside the physical range"},
+      {"thickness: 40 um", "thickness: 0.09 m\n  depth: 0.09 m",
+       "grid.dx: the cell would have 1.296e+12 cells"},
+      {phase, "interface_width: 1",
+       "phase_field.interface_width: 1 m lies outside the physical range"},
+  };
+  for (const Case& c : cases) {
+    const std::string e = error_of(replace(kCell, c.from, c.to));
+    EXPECT_NE(e.find(c.expect), std::string::npos) << c.to << " -> " << e;
+    EXPECT_EQ(e.rfind("case.yaml:", 0), 0u) << e;
+  }
+  const std::string pot = replace(kCell, "mode: galvanostatic\n  current_density: 0.5 mA/cm^2",
+                                  "mode: potentiostatic\n  voltage: -1e17 V");
+  EXPECT_NE(error_of(pot).find("control.voltage: -1e+17 V lies outside the physical range"),
+            std::string::npos)
+      << error_of(pot);
+}
+
+TEST(ConfigCell, InputFilesThatAreNotWhatTheySeemAreRefused) {
+  // Issue 14, item 4.
+  EXPECT_NE(error_of(replace(kCell, "  width: 20 um", "  width: 20 um\n  width: 30 um"))
+                .find("case.yaml:9:3: cell.width: given twice (first at line 8)"),
+            std::string::npos);
+  EXPECT_NE(error_of(kCell + "---\nmodel: liquid\n").find("a second YAML document"),
+            std::string::npos);
+  std::string utf16(2, '\xff');
+  utf16[1] = '\xfe';
+  utf16 += kCell;
+  EXPECT_NE(error_of(utf16).find("case.yaml:1:1: (top level): the file is not UTF-8"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kCell, "  width: 20 um", "  [width]: 20 um"))
+                .find("case.yaml:8:3: cell: a key must be a plain name"),
+            std::string::npos);
+  const std::string e = error_of(replace(kCell, "metal: Na", "metal: " + std::string(100000, 'N')));
+  EXPECT_NE(e.find("cell.metal: a value of 100000 characters"), std::string::npos)
+      << e.substr(0, 300);
+  EXPECT_LT(e.size(), 300u);
+}
+
 TEST(ConfigCell, ImpossibleCellsAreRefused) {
   EXPECT_NE(error_of(replace(kCell, "electrolyte: NZSP", "electrolyte: unobtainium"))
                 .find("case.yaml:4:16: cell.electrolyte: no material file for 'unobtainium'"),
