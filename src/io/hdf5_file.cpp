@@ -113,7 +113,28 @@ void Writer::attribute(const std::string& name, double value) {
 void Writer::attribute(const std::string& name, std::int64_t value) {
   scalar_attribute(hid_t(file_), name, value, H5T_NATIVE_INT64, tmp_);
 }
+/// Text attributes longer than this go to a dataset of their own (an HDF5 attribute is
+/// limited to 64 KiB; a case file with long comments is not), and the attribute names it.
+constexpr std::size_t kLongText = 32768;
+constexpr const char* kLongTextMark = "@dataset:";
+
 void Writer::attribute(const std::string& name, const std::string& value) {
+  if (value.size() > kLongText) {
+    const std::string dataset = "text_" + name;
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, value.size());
+    H5Tset_strpad(type, H5T_STR_NULLPAD);
+    const hid_t space = H5Screate(H5S_SCALAR);
+    const hid_t d = H5Dcreate2(hid_t(file_), dataset.c_str(), type, space, H5P_DEFAULT,
+                               H5P_DEFAULT, H5P_DEFAULT);
+    const bool ok = d >= 0 && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, value.data()) >= 0;
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(space);
+    H5Tclose(type);
+    if (!ok) fail("cannot write dataset " + dataset, tmp_);
+    attribute(name, kLongTextMark + dataset);
+    return;
+  }
   const hid_t type = H5Tcopy(H5T_C_S1);
   H5Tset_size(type, value.empty() ? 1 : value.size());
   H5Tset_strpad(type, H5T_STR_NULLPAD);
@@ -201,7 +222,23 @@ std::string Reader::attribute_string(const std::string& name) const {
   H5Tclose(type);
   H5Aclose(a);
   while (!s.empty() && s.back() == '\0') s.pop_back();
-  return s;
+  if (s.rfind(kLongTextMark, 0) != 0) return s;
+  // A long text stored as its own dataset (Writer::attribute).
+  const std::string dataset = s.substr(std::string(kLongTextMark).size());
+  const hid_t d = H5Dopen2(hid_t(file_), dataset.c_str(), H5P_DEFAULT);
+  if (d < 0) fail("no dataset " + dataset + " for attribute " + name, path_);
+  const hid_t dtype = H5Dget_type(d);
+  std::string text(H5Tget_size(dtype), '\0');
+  const hid_t dmem = H5Tcopy(H5T_C_S1);
+  H5Tset_size(dmem, text.size());
+  H5Tset_strpad(dmem, H5T_STR_NULLPAD);
+  const bool ok = H5Dread(d, dmem, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) >= 0;
+  H5Tclose(dmem);
+  H5Tclose(dtype);
+  H5Dclose(d);
+  if (!ok) fail("cannot read dataset " + dataset, path_);
+  while (!text.empty() && text.back() == '\0') text.pop_back();
+  return text;
 }
 
 void write_text_atomic(const std::string& path, const std::string& text) {

@@ -65,16 +65,17 @@ void expect_bit_identical_restart(const CaseMaker& make, const std::string& tag,
 
 TEST(Restart, AllenCahnResumesBitIdentically) {
   const CaseMaker make = [](const std::string& dir) {
-    return parse_config(R"(grid: {cells: [48, 40], dx: 1}
+    // L kappa / dx^2 = 1/s and L W = 0.5/s: the unit-free case of earlier tests, in SI.
+    return parse_config(R"(grid: {cells: [48, 40], dx: 1 um}
 boundary: {x: periodic, y: neumann}
-allen_cahn: {mobility: 1, kappa: 1, barrier: 0.5}
+allen_cahn: {mobility: 1, kappa: 1e-12, barrier: 0.5}
 initial:
   shapes:
-    - {sphere: {center: [20, 18], radius: 9}}
-    - {slab: {axis: y, from: 0, to: 4}}
+    - {sphere: {center: [20 um, 18 um], radius: 9 um}}
+    - {slab: {axis: y, from: 0 um, to: 4 um}}
   noise: {amplitude: 0.02, seed: 3}
-time: {end: 30}
-output: {dir: )" + dir + R"(, every: 10, scalars_every: 5}
+time: {end: 30 s}
+output: {dir: )" + dir + R"(, every: 10 s, scalars_every: 5}
 checkpoint: {every: never}
 )",
                         "restart.yaml");

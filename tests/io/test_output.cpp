@@ -29,6 +29,21 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
+TEST(Output, ACaseTextOverSixtyFourKibibytesIsKeptWhole) {
+  // Issue 14, item 4: a case file with long comments failed at the first output, since the
+  // config text was an HDF5 attribute (64 KiB at most). Long texts now go to a dataset.
+  const std::string dir = temp_dir("longtext");
+  const std::string text = "# " + std::string(200000, 'c') + "\nmodel: allen_cahn\n";
+  Grid g = make_grid(2, {4, 3, 1}, 1.0);
+  FieldWriter w(dir, "cell", g, Provenance::current(text, "case.yaml"));
+  std::vector<real> xi(12, real(0.5));
+  w.write(0, 0.0, {{"xi", &xi}});
+  h5::Reader r(dir + "/" + w.field_file(0));
+  EXPECT_EQ(r.attribute_string("config"), text);
+  EXPECT_EQ(r.attribute_string("config_path"), "case.yaml");
+  fs::remove_all(dir);
+}
+
 TEST(Output, FieldFilesAndXdmfAgree) {
   const std::string dir = temp_dir("xdmf");
   Grid g = make_grid(2, {5, 3, 1}, 0.25);
