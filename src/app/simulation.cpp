@@ -101,8 +101,8 @@ class ElectrodepositionSimulation : public Simulation {
        << c.metal.name << " at " << t - 273.15 << " degC, electrolyte " << c.thickness * 1e6
        << " um, anode " << c.anode_thickness * 1e6 << " um\n"
        << "  sigma_ion " << params_.sigma.ion << " S/m, sigma_e " << params_.sigma.e << " S/m, i0 "
-       << exchange_current(c) << " A/m^2, L_eta " << params_.kinetics.l_eta << " 1/s, sigma_floor "
-       << params_.sigma.floor << " S/m\n"
+       << exchange_current(c) << " A/m^2 (alpha " << c.alpha << "), L_eta "
+       << params_.kinetics.l_eta << " 1/s, sigma_floor " << params_.sigma.floor << " S/m\n"
        << "  " << AllenCahnSimulation::grid_text(cfg_) << ", w/dx " << c.interface_width / c.dx
        << ", formulation "
        << (params_.formulation == Formulation::gibbs_thomson ? "gibbs_thomson" : "chen2015");

@@ -498,8 +498,17 @@ MaterialFile open_material(const Entry& ref, const std::string& path) {
 
 /// {value, at, activation_energy, source, note} -> Arrhenius (source is required: every
 /// number in the library says where it came from).
+/// The transfer coefficient alpha of eq. (21): strictly between 0 and 1.
+double read_transfer_coefficient(const Entry& e) {
+  const double a = e.number();
+  if (!(a > 0.0 && a < 1.0))
+    e.fail("must lie strictly between 0 and 1 (the cathodic share of the overpotential)");
+  return a;
+}
+
 Arrhenius read_arrhenius(const Entry& e, Kind kind, bool inverse = false) {
-  e.allow_only({"value", "resistance", "at", "activation_energy", "source", "note"});
+  e.allow_only(
+      {"value", "resistance", "at", "activation_energy", "transfer_coefficient", "source", "note"});
   e.at("source");
   Arrhenius a;
   const double v =
@@ -558,6 +567,8 @@ ElectrolyteProps read_electrolyte(const Entry& ref, const std::string& case_dir,
   const Entry ifs = m.at("interfaces");
   if (!ifs.has(metal)) ifs.fail("no interface with " + metal + " is listed; add its resistance");
   p.conductance_int = read_arrhenius(ifs.at(metal), Kind::area_resistance, true);
+  if (ifs.at(metal).has("transfer_coefficient"))
+    p.transfer_coefficient = read_transfer_coefficient(ifs.at(metal).at("transfer_coefficient"));
   return p;
 }
 
@@ -572,7 +583,7 @@ bool periodic_sides(const Entry& e) {
 
 void read_cell(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
   e.allow_only({"metal", "electrolyte", "temperature", "thickness", "anode_thickness", "width",
-                "depth", "counter_electrode", "lateral"});
+                "depth", "counter_electrode", "lateral", "transfer_coefficient"});
   CellSpec& c = cfg.cell.spec;
   c.metal = read_metal(e.at("metal"), case_dir, cfg.cell.metal_file);
   c.electrolyte =
@@ -590,6 +601,11 @@ void read_cell(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
     c.counter_butler_volmer = ce == "butler_volmer";
   }
   if (e.has("lateral")) c.lateral_periodic = periodic_sides(e.at("lateral"));
+  // alpha of the interface: the electrolyte file's value for this metal (0.5 if it gives
+  // none), or the case's own.
+  c.alpha = c.electrolyte.transfer_coefficient;
+  if (e.has("transfer_coefficient"))
+    c.alpha = read_transfer_coefficient(e.at("transfer_coefficient"));
 }
 
 void read_control(const Entry& e, RunConfig& cfg) {

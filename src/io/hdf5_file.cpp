@@ -125,8 +125,8 @@ void Writer::attribute(const std::string& name, const std::string& value) {
     H5Tset_size(type, value.size());
     H5Tset_strpad(type, H5T_STR_NULLPAD);
     const hid_t space = H5Screate(H5S_SCALAR);
-    const hid_t d = H5Dcreate2(hid_t(file_), dataset.c_str(), type, space, H5P_DEFAULT,
-                               H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t d = H5Dcreate2(hid_t(file_), dataset.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT,
+                               H5P_DEFAULT);
     const bool ok = d >= 0 && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, value.data()) >= 0;
     if (d >= 0) H5Dclose(d);
     H5Sclose(space);

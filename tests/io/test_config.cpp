@@ -229,6 +229,19 @@ TEST(ConfigCell, FormulationTimeStepsAndAnisotropy) {
             std::string::npos);
 }
 
+TEST(ConfigCell, TransferCoefficientFromTheCaseOrTheMaterial) {
+  // Issue 14, item 8: alpha could not be set. Default 0.5 (NZSP's file gives none).
+  EXPECT_EQ(parse_config(kCell, "case.yaml").cell.spec.alpha, 0.5);
+  const RunConfig c = parse_config(
+      replace(kCell, "  width: 20 um", "  width: 20 um\n  transfer_coefficient: 0.3"), "case.yaml");
+  EXPECT_EQ(c.cell.spec.alpha, 0.3);
+  EXPECT_EQ(cell_params(c.cell.spec).kinetics.alpha, 0.3);
+  EXPECT_EQ(cell_params(c.cell.spec).interface.kinetics.alpha, 0.3);
+  EXPECT_NE(error_of(replace(kCell, "  width: 20 um", "  width: 20 um\n  transfer_coefficient: 1"))
+                .find("cell.transfer_coefficient: must lie strictly between 0 and 1"),
+            std::string::npos);
+}
+
 TEST(ConfigCell, ValuesThatCannotBeRunAreRefusedBeforeTheRun) {
   // Issue 14, item 3: each of these passed `dendrite check` before.
   const std::string phase = "interface_width: 2 um";

@@ -249,3 +249,49 @@ TEST(ElectrodepositionV4, ThreeDimensionalCellMatchesToo) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+TEST(ElectrodepositionV4, AsymmetricButlerVolmerPlatesAndStripsAsAlphaSays) {
+  // Issue 14, item 8: alpha = 0.3 at |i| = 10 i0 with a non-polarisable counter electrode.
+  // The anode's overpotential solves i = -i0 BV(eta) (plating, eta < 0) or the same with
+  // -i (stripping); |V| - i L / sigma must equal it: ~ ln(10) / (alpha f) when plating and
+  // ~ ln(10) / ((1 - alpha) f) when stripping. Asserted as V4 is (the cell voltage within
+  // 1 %), and the plating / stripping ratio of the overpotentials within 3 %.
+  CellSpec c = na_nzsp(20.0);
+  c.alpha = 0.3;
+  c.counter_butler_volmer = false;
+  const double i0 = exchange_current(c), f = echem::kFaraday / (echem::kGas * c.temperature);
+  auto eta_of = [&](double i) {  // bisection on i = -i0 BV(eta)
+    double lo = -2.0, hi = 2.0;
+    for (int k = 0; k < 200; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (-i0 * echem::butler_volmer(mid, c.alpha, f) > i ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  double plate = 0.0, strip = 0.0, plate_bv = 0.0, strip_bv = 0.0;
+  for (double i : {10.0 * i0, -10.0 * i0}) {
+    const CellRun r = run_galvanostatic(c, i, 0.2, 0.5);
+    const double l = c.anode_thickness + c.thickness - r.front1;
+    const double ohmic = i * l / c.electrolyte.sigma_ion.at(c.temperature);
+    const double eta = -r.v.back() - ohmic;  // V_cell = eta_anode - ohmic drop (phi_s = V)
+    const double expected = -eta_of(i);
+    std::printf(
+        "  alpha 0.3, i = %+.0f A/m^2: |V| %.3f mV vs %.3f mV (%+.3f %%); anode "
+        "overpotential %.3f mV, Butler-Volmer %.3f mV\n",
+        i, std::abs(r.v.back()) * 1e3, std::abs(ohmic + expected) * 1e3,
+        100 * (r.v.back() / -(ohmic + expected) - 1), eta * 1e3, expected * 1e3);
+    EXPECT_NEAR(r.v.back() / -(ohmic + expected), 1.0, 0.01);
+    (i > 0 ? plate : strip) = eta / expected * std::abs(expected);
+    (i > 0 ? plate_bv : strip_bv) = std::abs(expected);
+  }
+  std::printf("  plating / stripping overpotential %.4f (Butler-Volmer %.4f)\n", plate / strip,
+              plate_bv / strip_bv);
+  EXPECT_NEAR((plate / strip) / (plate_bv / strip_bv), 1.0, 0.03);
+  EXPECT_GT(plate_bv / strip_bv, 2.0) << "alpha = 0.3: plating needs more overpotential";
+}
+
+}  // namespace
+}  // namespace dnd

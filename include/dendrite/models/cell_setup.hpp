@@ -33,9 +33,10 @@ struct MetalProps {
 
 struct ElectrolyteProps {
   std::string name;
-  Arrhenius sigma_ion;        ///< S/m
-  Arrhenius sigma_e;          ///< S/m
-  Arrhenius conductance_int;  ///< 1 / R_int, S/m^2, of the interface with the cell's metal
+  Arrhenius sigma_ion;                ///< S/m
+  Arrhenius sigma_e;                  ///< S/m
+  Arrhenius conductance_int;          ///< 1 / R_int, S/m^2, of the interface with the cell's metal
+  double transfer_coefficient = 0.5;  ///< alpha of that interface's Butler-Volmer law (eq. 21)
 };
 
 struct CellSpec {
@@ -53,7 +54,7 @@ struct CellSpec {
   Formulation formulation = Formulation::gibbs_thomson;
   double mobility = 2.5e-6;         ///< L_sigma, m^3/(J s) (chen2015 only)
   double profile_relaxation = 2.0;  ///< gibbs_thomson: lambda w / |v_n| of eq. (44)
-  double alpha = 0.5;
+  double alpha = 0.5;               ///< transfer coefficient of both metal | electrolyte interfaces
   /// chen2015: delta of kappa(n), eq. (5); gibbs_thomson: eps of gamma(n), eq. (45).
   /// Cubic in 3D, four-fold in 2D.
   double anisotropy = 0.0;
