@@ -18,6 +18,13 @@ namespace dnd {
 
 namespace {
 
+/// A number for messages: 4 significant digits, any magnitude.
+std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
 /// Capillary part of eq. (20) (needs filled xi ghosts; eq. 6 when anisotropic).
 template <bool ThreeD, bool Aniso>
 void capillary_rate(const Grid& g, const allen_cahn::Params& p, const View<real>& xi,
@@ -289,13 +296,6 @@ static ReactionState reaction_state(const ElectrodepositionParams& p,
   return s;
 }
 
-/// A number for messages: 4 significant digits, any magnitude.
-static std::string short_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
-
 /// Explicit Gibbs-Thomson limit (eq. 48): the curvature term of eq. (42) moves an interface
 /// ripple of wavenumber k at D_GT k^2, D_GT = (i0 Omega_m/nF) BV'(eta) (gamma + gamma'')
 /// Omega_m/nF, and the largest discrete k^2 is 4 (d - 1) / dx^2.
@@ -382,11 +382,18 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     faces_current_ = true;
     const auto rs = sol_s_.solve(phi_s_, rhs_);
     rep.linear_iterations += rl.iterations + rs.iterations;
-    if (!rl.converged || !rs.converged)
+    if (!rl.converged || !rs.converged) {
+      const bool ionic = !rl.converged;
+      const EllipticSolver::Result& bad = ionic ? rl : rs;
       throw std::runtime_error(
-          "electrodeposition: a potential solve did not converge (relative "
-          "residual " +
-          std::to_string(std::max(rl.relative_residual, rs.relative_residual)) + ")");
+          std::string("the ") +
+          (ionic ? "ionic potential phi_l" : "electronic potential phi_s") +
+          " solve did not converge in " + std::to_string(bad.iterations) +
+          " iterations (scaled relative residual " + short_number(bad.relative_residual) +
+          ", Newton iteration " + std::to_string(it + 1) + ", V_cell " +
+          short_number(v_cell * 1e3) + " mV): the reaction outweighs conduction at this current "
+          "(control.current_density) or the conductivity contrast is too high (sigma_floor)");
+    }
     // Damped Newton: no step may move eta by more than max_eta_step.
     const double d_eta =
         max_eta_change(g, phi_l_.view(), phi_s_.view(), old_l_.view(), old_s_.view());
@@ -508,9 +515,11 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
     i0 = current;
     v_cell_ = v_next;
   }
-  throw std::runtime_error("galvanostatic control did not reach the applied current (last " +
-                           std::to_string(currents_.total()) + " A/m^2, target " +
-                           std::to_string(target) + " A/m^2)");
+  throw std::runtime_error("galvanostatic control (control.current_density) did not reach the "
+                           "applied current in " + std::to_string(p_.max_control) +
+                           " iterations: last " + short_number(currents_.total()) +
+                           " A/m^2 at V_cell " + short_number(v_cell_ * 1e3) + " mV, target " +
+                           short_number(target) + " A/m^2");
 }
 
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
@@ -542,7 +551,7 @@ PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   last_det_change_ = last_max_change_;
   if (!front_ && last_max_change_ > 0.2)
     throw std::runtime_error("the order parameter would change by " +
-                             std::to_string(last_max_change_) +
+                             short_number(last_max_change_) +
                              " in one step: the reaction is too fast for this dt");
   if (front_) front_speed_ = measure_front_speed();
   apply_rate(grid_, dt, xi_.view(), rate_.view(), next_.view());
