@@ -51,10 +51,32 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   double wall_before = 0.0;
   const double dt = cfg.time.dt;
 
+  // A checkpoint write killed half-way leaves a temporary file: no run will read it.
+  if (fs::exists(dir + "/checkpoint"))
+    for (const auto& e : fs::directory_iterator(dir + "/checkpoint"))
+      if (e.path().filename().string().rfind("checkpoint.h5.new", 0) == 0) {
+        std::error_code ec;
+        fs::remove(e.path(), ec);
+      }
   std::string restart = opt.restart_path;
   if (restart.empty() && opt.resume && fs::exists(ckpt_path)) restart = ckpt_path;
+  if (opt.resume && restart.empty() && !opt.quiet)
+    log << "no checkpoint at " << ckpt_path << ": starting at t = 0\n";
   if (!restart.empty()) {
-    const Checkpoint c = load_checkpoint(restart);
+    Checkpoint c;
+    try {
+      c = load_checkpoint(restart);
+    } catch (const std::exception& e) {
+      std::string msg = "cannot resume from " + restart + ": " + e.what();
+      if (fs::exists(restart + ".prev"))
+        msg += "; the previous checkpoint is intact at " + restart + ".prev: dendrite run " +
+               cfg.source + " --restart " + restart + ".prev";
+      throw std::runtime_error(msg);
+    }
+    const std::string mismatch = checkpoint_mismatch(c, prov);
+    if (!mismatch.empty())
+      throw std::runtime_error("checkpoint " + restart +
+                               " does not belong to this run: " + mismatch);
     if (c.dim != cfg.grid.dim || c.n[0] != cfg.grid.n[0] || c.n[1] != cfg.grid.n[1] ||
         c.n[2] != cfg.grid.n[2])
       throw std::runtime_error("checkpoint " + restart + " is for another grid than " + cfg.source);

@@ -36,7 +36,47 @@ std::vector<T> read_as(const h5::Reader& r, const std::string& name) {
     return r.read_float(name);
 }
 
+/// Hash of everything a resume reads, in a fixed order.
+std::uint64_t content_hash(const Checkpoint& c) {
+  std::uint64_t h = fnv1a(nullptr, 0);
+  auto add = [&](const void* p, std::size_t n) { h = fnv1a(p, n, h); };
+  auto add_text = [&](const std::string& t) { add(t.data(), t.size()); };
+  for (const auto& [name, v] : c.fields) add_text(name), add(v.data(), v.size() * sizeof(real));
+  for (const auto& [name, v] : c.double_fields)
+    add_text(name), add(v.data(), v.size() * sizeof(double));
+  for (const auto& [k, v] : c.controller) add_text(k), add(&v, sizeof v);
+  add(c.table.data(), c.table.size() * sizeof(double));
+  add(c.output_steps.data(), c.output_steps.size() * sizeof(std::int64_t));
+  add(c.output_times.data(), c.output_times.size() * sizeof(double));
+  const double scalars[] = {double(c.step),        c.time,         c.dt,
+                            double(c.rng_counter), c.next_output,  double(c.dim),
+                            double(c.n[0]),        double(c.n[1]), double(c.n[2])};
+  add(scalars, sizeof scalars);
+  return h;
+}
+
 }  // namespace
+
+std::uint64_t fnv1a(const void* data, std::size_t bytes, std::uint64_t h) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < bytes; ++i) {
+    h ^= p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string checkpoint_mismatch(const Checkpoint& c, const Provenance& now) {
+  const std::uint64_t mine = fnv1a(now.config_text.data(), now.config_text.size());
+  if (c.case_hash != mine)
+    return "it was written by the case " + c.case_path +
+           " with other contents than this run's case " + now.config_path +
+           " (a checkpoint resumes only the case that wrote it)";
+  if (c.version != now.version || c.backend != now.backend)
+    return "it was written by dendrite " + c.version + " (" + c.backend + "); this is " +
+           now.version + " (" + now.backend + ")";
+  return {};
+}
 
 void save_checkpoint(const std::string& path, const Checkpoint& c, const Provenance& prov) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
@@ -74,6 +114,9 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const Provena
     w.attribute("ny", std::int64_t(c.n[1]));
     w.attribute("nz", std::int64_t(c.n[2]));
     w.attribute("config", prov.config_text);
+    w.attribute("config_path", prov.config_path);
+    w.attribute("case_hash", std::int64_t(fnv1a(prov.config_text.data(), prov.config_text.size())));
+    w.attribute("content_hash", std::int64_t(content_hash(c)));
     w.attribute("version", prov.version);
     w.attribute("backend", prov.backend);
     w.attribute("precision", prov.precision);
@@ -118,6 +161,14 @@ Checkpoint load_checkpoint(const std::string& path) {
   c.table = r.read_double("table");
   c.output_steps = r.read_int("output_steps");
   c.output_times = r.read_double("output_times");
+  c.case_hash = std::uint64_t(r.attribute_int("case_hash"));
+  c.case_path = r.attribute_string("config_path");
+  c.version = r.attribute_string("version");
+  c.backend = r.attribute_string("backend");
+  if (std::uint64_t(r.attribute_int("content_hash")) != content_hash(c))
+    throw std::runtime_error("checkpoint " + path +
+                             " has been modified since it was written (its content no longer "
+                             "matches its hash)");
   return c;
 }
 

@@ -386,12 +386,12 @@ PotentialReport Electrodeposition::newton(double v_cell) {
       const bool ionic = !rl.converged;
       const EllipticSolver::Result& bad = ionic ? rl : rs;
       throw std::runtime_error(
-          std::string("the ") +
-          (ionic ? "ionic potential phi_l" : "electronic potential phi_s") +
+          std::string("the ") + (ionic ? "ionic potential phi_l" : "electronic potential phi_s") +
           " solve did not converge in " + std::to_string(bad.iterations) +
           " iterations (scaled relative residual " + short_number(bad.relative_residual) +
           ", Newton iteration " + std::to_string(it + 1) + ", V_cell " +
-          short_number(v_cell * 1e3) + " mV): the reaction outweighs conduction at this current "
+          short_number(v_cell * 1e3) +
+          " mV): the reaction outweighs conduction at this current "
           "(control.current_density) or the conductivity contrast is too high (sigma_floor)");
     }
     // Damped Newton: no step may move eta by more than max_eta_step.
@@ -515,11 +515,12 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
     i0 = current;
     v_cell_ = v_next;
   }
-  throw std::runtime_error("galvanostatic control (control.current_density) did not reach the "
-                           "applied current in " + std::to_string(p_.max_control) +
-                           " iterations: last " + short_number(currents_.total()) +
-                           " A/m^2 at V_cell " + short_number(v_cell_ * 1e3) + " mV, target " +
-                           short_number(target) + " A/m^2");
+  throw std::runtime_error(
+      "galvanostatic control (control.current_density) did not reach the "
+      "applied current in " +
+      std::to_string(p_.max_control) + " iterations: last " + short_number(currents_.total()) +
+      " A/m^2 at V_cell " + short_number(v_cell_ * 1e3) + " mV, target " + short_number(target) +
+      " A/m^2");
 }
 
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {

@@ -22,7 +22,6 @@ std::string scientific(double v) {
   return buf;
 }
 
-
 allen_cahn::Params capillary(const liquid::Params& p) {
   return {p.mobility, p.kappa, p.barrier, 0.0};
 }
@@ -328,9 +327,10 @@ int LiquidCell::solve_potential(double noise, int substep) {
     it == 1 ? phi_solver_.set_coefficients(1.0, g_, sigma_) : phi_solver_.update_diagonal(1.0, g_);
     const auto r = phi_solver_.solve(phi_, rhs_);
     if (!r.converged)
-      throw std::runtime_error("liquid mode: the potential phi solve did not converge (scaled "
-                               "relative residual " + scientific(r.relative_residual) +
-                               "; applied_potential, time.dt)");
+      throw std::runtime_error(
+          "liquid mode: the potential phi solve did not converge (scaled "
+          "relative residual " +
+          scientific(r.relative_residual) + "; applied_potential, time.dt)");
     if (max_change(g, phi_.view(), prev_.view()) <= kPotentialTolerance) break;
   }
   if (it == kMaxPotentialIterations)
@@ -358,9 +358,10 @@ int LiquidCell::transport(double dt) {
             : w_solver_.update_diagonal(1.0 / dt, chi_);
     const auto r = w_solver_.solve(w_, rhs_);
     if (!r.converged)
-      throw std::runtime_error("liquid mode: the cation transport (w) solve did not converge "
-                               "(scaled relative residual " + scientific(r.relative_residual) +
-                               "; time.dt)");
+      throw std::runtime_error(
+          "liquid mode: the cation transport (w) solve did not converge "
+          "(scaled relative residual " +
+          scientific(r.relative_residual) + "; time.dt)");
     if (limit_step(g, kMaxNewtonStep, kBoundW, w_.view(), prev_.view(), chi_.view()) <=
         kTransportTolerance)
       break;

@@ -138,6 +138,63 @@ TEST(Restart, ExplicitElectrodepositionResumesBitIdentically) {
   expect_bit_identical_restart(make, "dendrite_restart_edx_", 1, kCellFields);
 }
 
+TEST(Restart, ACheckpointResumesOnlyItsOwnCaseAndPointsToThePreviousOne) {
+  // Issue 14, item 5.
+  const fs::path base =
+      fs::temp_directory_path() / ("dendrite_ckpt_id_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  const std::string a = (base / "a").string(), b = (base / "b").string();
+  const CaseMaker make_a =
+      bump_cell("control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}",
+                "phase_field: {interface_width: 1 um}", "0.1 s", "a.yaml");
+  const CaseMaker make_b =
+      bump_cell("control: {mode: galvanostatic, current_density: 2 mA/cm^2, duration: 0.4 s}",
+                "phase_field: {interface_width: 1 um}", "0.1 s", "b.yaml");
+  std::ostringstream log;
+  RunOptions stop;
+  stop.stop_after = 3;
+  run_case(make_a(a), stop, log);  // a checkpoint part-way
+  // A stale temporary file of a killed checkpoint write is removed by the next run.
+  std::ofstream(a + "/checkpoint/checkpoint.h5.new.tmp-99999") << "partial";
+  RunOptions resume;
+  resume.resume = true;
+  EXPECT_TRUE(run_case(make_a(a), resume, log).completed);  // a second one: .prev exists
+  EXPECT_FALSE(fs::exists(a + "/checkpoint/checkpoint.h5.new.tmp-99999"));
+  const std::string ckpt = a + "/checkpoint/checkpoint.h5";
+  ASSERT_TRUE(fs::exists(ckpt + ".prev"));
+  // Another case from this checkpoint: refused, naming both.
+  RunOptions other;
+  other.restart_path = ckpt;
+  try {
+    run_case(make_b(b), other, log);
+    ADD_FAILURE() << "another case resumed from a.yaml's checkpoint";
+  } catch (const std::runtime_error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("does not belong to this run"), std::string::npos) << m;
+    EXPECT_NE(m.find("a.yaml"), std::string::npos) << m;
+    EXPECT_NE(m.find("b.yaml"), std::string::npos) << m;
+  }
+  // A damaged checkpoint: the message points to the intact previous one, which resumes.
+  fs::resize_file(ckpt, fs::file_size(ckpt) / 2);
+  try {
+    run_case(make_a(a), resume, log);
+    ADD_FAILURE() << "a truncated checkpoint was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--restart " + ckpt + ".prev"), std::string::npos)
+        << e.what();
+  }
+  RunOptions from_prev;
+  from_prev.restart_path = ckpt + ".prev";
+  EXPECT_TRUE(run_case(make_a(a), from_prev, log).completed);
+  // --resume with no checkpoint says so.
+  std::ostringstream fresh;
+  RunOptions loud;
+  loud.resume = true;
+  run_case(make_b(b), loud, fresh);
+  EXPECT_NE(fresh.str().find("no checkpoint at"), std::string::npos);
+  fs::remove_all(base);
+}
+
 TEST(Restart, LiquidResumesBitIdentically) {
   // Noise on (its counter is restart state), and the cumulative inflow column continues.
   const CaseMaker make = [](const std::string& dir) {

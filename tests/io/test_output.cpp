@@ -1,6 +1,9 @@
 // HDF5 field files, the XDMF collection that references them, atomic writes, checkpoints.
 #include <gtest/gtest.h>
 
+#include <hdf5.h>
+
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -124,6 +127,98 @@ TEST(Output, CheckpointRoundTripsEveryPiece) {
   EXPECT_EQ(r.table, c.table);
   EXPECT_EQ(r.table_columns, c.table_columns);
   EXPECT_EQ(r.output_steps, c.output_steps);
+  fs::remove_all(dir);
+}
+
+/// A checkpoint with a field large enough that its bytes dominate the file.
+Checkpoint sample_checkpoint() {
+  Checkpoint c;
+  c.step = 42;
+  c.time = 1.25;
+  c.dt = 0.01;
+  c.dim = 2;
+  c.n[0] = 64;
+  c.n[1] = 64;
+  c.fields["xi"] = std::vector<real>(64 * 64, real(0.5));
+  std::vector<double> phi(64 * 64);
+  for (std::size_t i = 0; i < phi.size(); ++i) phi[i] = 1e-3 * std::sin(0.01 * double(i));
+  c.double_fields["phi_l"] = phi;
+  c.controller["v_cell"] = -2.75e-3;
+  c.table_columns = {"a"};
+  c.table = {1, 2};
+  c.output_steps = {0};
+  c.output_times = {0.0};
+  return c;
+}
+
+TEST(Output, ACheckpointWithFlippedBytesIsRefused) {
+  // Issue 14, item 5: HDF5's Fletcher-32 checksum on every dataset.
+  const std::string dir = temp_dir("ckpt_flip");
+  const std::string path = dir + "/checkpoint.h5";
+  save_checkpoint(path, sample_checkpoint(), Provenance::current("x: 1", "c.yaml"));
+  std::string bytes = slurp(path);
+  // Flip one byte of phi_l's data: find a run of its values in the file.
+  const std::vector<double> phi = sample_checkpoint().double_fields.at("phi_l");
+  const std::string needle(reinterpret_cast<const char*>(&phi[1000]), 8 * 4);
+  const std::size_t at = bytes.find(needle);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 3] = char(bytes[at + 3] ^ 0x10);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  try {
+    load_checkpoint(path);
+    ADD_FAILURE() << "a flipped byte was read back";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Output, ACheckpointRewrittenThroughTheLibraryIsRefused) {
+  // Data rewritten through HDF5 keep valid checksums; the content hash catches them.
+  const std::string dir = temp_dir("ckpt_rewrite");
+  const std::string path = dir + "/checkpoint.h5";
+  for (const char* what : {"phi_l", "time"}) {
+    save_checkpoint(path, sample_checkpoint(), Provenance::current("x: 1", "c.yaml"));
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(f, 0);
+    if (std::string(what) == "phi_l") {
+      const hid_t d = H5Dopen2(f, "double_fields/phi_l", H5P_DEFAULT);
+      const std::vector<double> zeros(64 * 64, 0.0);
+      EXPECT_GE(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros.data()), 0);
+      H5Dclose(d);
+    } else {
+      const hid_t a = H5Aopen(f, "time", H5P_DEFAULT);
+      const double t = 2.5;
+      EXPECT_GE(H5Awrite(a, H5T_NATIVE_DOUBLE, &t), 0);
+      H5Aclose(a);
+    }
+    H5Fclose(f);
+    try {
+      load_checkpoint(path);
+      ADD_FAILURE() << what << " was rewritten and read back";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("has been modified since it was written"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Output, ACheckpointKnowsItsCaseAndBuild) {
+  const Checkpoint c = sample_checkpoint();
+  const std::string dir = temp_dir("ckpt_case");
+  const std::string path = dir + "/checkpoint.h5";
+  const Provenance mine = Provenance::current("x: 1", "a.yaml");
+  save_checkpoint(path, c, mine);
+  const Checkpoint r = load_checkpoint(path);
+  EXPECT_EQ(checkpoint_mismatch(r, mine), "");
+  const std::string other = checkpoint_mismatch(r, Provenance::current("x: 2", "b.yaml"));
+  EXPECT_NE(other.find("written by the case a.yaml"), std::string::npos) << other;
+  EXPECT_NE(other.find("this run's case b.yaml"), std::string::npos) << other;
+  Provenance newer = mine;
+  newer.version = "9.9.9";
+  EXPECT_NE(checkpoint_mismatch(r, newer).find("this is 9.9.9"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -31,10 +31,22 @@ struct Checkpoint {
   std::vector<double> table;  ///< scalar rows, row-major
   std::vector<std::int64_t> output_steps;
   std::vector<double> output_times;
+  // Who wrote it (filled by load_checkpoint): the case text's hash and path, and the build.
+  std::uint64_t case_hash = 0;
+  std::string case_path, version, backend;
 };
 
-/// Write atomically; the previous checkpoint is kept as "<path>.prev".
+/// 64-bit FNV-1a hash of bytes (checkpoint identity and content checks).
+std::uint64_t fnv1a(const void* data, std::size_t bytes, std::uint64_t h = 1469598103934665603ull);
+
+/// Write atomically; the previous checkpoint is kept as "<path>.prev". Every dataset carries
+/// HDF5's Fletcher-32 checksum (flipped bytes fail the read), and the checkpoint a hash of its
+/// whole content (data rewritten through the library fail the load) and of the case text.
 void save_checkpoint(const std::string& path, const Checkpoint& c, const Provenance& prov);
+/// Throws std::runtime_error naming the file when it cannot be read or its content no longer
+/// matches its hash.
 Checkpoint load_checkpoint(const std::string& path);
+/// Empty, or why a checkpoint may not resume this case with this build (naming both).
+std::string checkpoint_mismatch(const Checkpoint& c, const Provenance& now);
 
 }  // namespace dnd
