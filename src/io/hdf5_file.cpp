@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -11,8 +12,23 @@ namespace dnd::h5 {
 
 namespace {
 
+/// Why a write to `path` may have failed, as far as the file system tells: a full device or
+/// a folder that is not writable (HDF5's own error stack does not say).
+std::string write_cause(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  std::error_code ec;
+  const fs::space_info sp = fs::space(dir, ec);
+  if (!ec && sp.available < (std::uintmax_t(4) << 20))
+    return ": no space left on the device holding " + dir.string() + " (" +
+           std::to_string(sp.available / 1024) + " KiB free)";
+  if (::access(dir.c_str(), W_OK) != 0) return ": the folder " + dir.string() + " is not writable";
+  return "";
+}
+
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw std::runtime_error("HDF5: " + what + " (" + path + ")");
+  throw std::runtime_error("HDF5: " + what + " (" + path + ")" + write_cause(path));
 }
 
 hid_t check(hid_t id, const std::string& what, const std::string& path) {
@@ -23,6 +39,10 @@ hid_t check(hid_t id, const std::string& what, const std::string& path) {
 void silence_hdf5_stack() {
   static bool done = false;
   if (!done) {
+    // No library clean-up at exit (or at MPI_Finalize): after a write failed on a full disk,
+    // HDF5 keeps the half-closed file and its clean-up crashed closing it again. Our files
+    // are closed (or abandoned and removed) by the writers themselves.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // we report our own errors
     done = true;
   }
@@ -84,15 +104,18 @@ std::vector<T> read_dataset(hid_t file, const std::string& name, hid_t type,
 Writer::Writer(std::string final_path) : final_(std::move(final_path)) {
   silence_hdf5_stack();
   tmp_ = final_ + ".tmp-" + std::to_string(getpid());
-  file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  // The file is built in memory (HDF5's core driver, no backing store) and written to disk
+  // by commit() with checked plain I/O: a full disk then fails our write, cleanly, and never
+  // leaves HDF5 holding a half-closed file (which crashed its clean-up at exit).
+  const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_core(fapl, std::size_t(16) << 20, 0);
+  file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
   if (file_ < 0) fail("cannot create file", tmp_);
 }
 
 Writer::~Writer() {
-  if (file_ >= 0) {
-    H5Fclose(hid_t(file_));
-    std::remove(tmp_.c_str());
-  }
+  if (file_ >= 0) H5Fclose(hid_t(file_));  // in memory only: nothing reached the disk
 }
 
 void Writer::write(const std::string& name, const std::vector<std::uint64_t>& dims,
@@ -172,9 +195,18 @@ void Writer::attribute(const std::string& name, const std::string& value) {
 
 void Writer::commit() {
   if (file_ < 0) return;
-  if (H5Fclose(hid_t(file_)) < 0) fail("cannot close", tmp_);
-  file_ = -1;
-  if (std::rename(tmp_.c_str(), final_.c_str()) != 0) fail("cannot rename onto", final_);
+  const hid_t f = hid_t(file_);
+  file_ = -1;  // never closed twice, whatever fails below
+  std::string image;
+  const bool built = H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0 && [&] {
+    const ssize_t n = H5Fget_file_image(f, nullptr, 0);
+    if (n <= 0) return false;
+    image.resize(std::size_t(n));
+    return H5Fget_file_image(f, image.data(), image.size()) == n;
+  }();
+  H5Fclose(f);
+  if (!built) fail("cannot build the file image of " + final_, tmp_);
+  write_text_atomic(final_, image);  // temporary name, checked write, rename
 }
 
 Reader::Reader(const std::string& path) : path_(path) {
@@ -265,10 +297,14 @@ void write_text_atomic(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp-" + std::to_string(getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp);
+    if (!out) throw std::runtime_error("cannot create " + tmp + write_cause(tmp));
     out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp + " (disk full?)");
+    out.close();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write " + path + "; the file there is unchanged" +
+                               write_cause(tmp));
+    }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
