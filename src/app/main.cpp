@@ -1,5 +1,6 @@
 // dendrite executable: MPI start-up, signal handling, then the command line.
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "dendrite/app/cli.hpp"
@@ -15,11 +16,24 @@ void on_signal(int) {
 }
 }  // namespace
 
+/// Started by an MPI launcher (mpirun, srun, mpiexec): its environment says so. A plain
+/// start does not initialise MPI at all (a singleton MPI_Init starts Open MPI's daemon, which
+/// cost start-up time and now and then failed); in-situ pipelines initialise it when a case
+/// asks for them (src/io/insitu_catalyst.cpp).
+bool launched_by_mpi() {
+  for (const char* v :
+       {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS", "SLURM_STEP_NUM_TASKS"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+
 int main(int argc, char** argv) {
 #if defined(DENDRITE_WITH_MPI)
-  MPI_Init(&argc, &argv);
+  if (launched_by_mpi()) MPI_Init(&argc, &argv);
   int ranks = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized) MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   if (ranks > 1) {
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -34,7 +48,10 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   const int rc = dnd::dendrite_main(argc, argv, std::cout, std::cerr);
 #if defined(DENDRITE_WITH_MPI)
-  MPI_Finalize();
+  int finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) MPI_Finalize();
 #endif
   return rc;
 }

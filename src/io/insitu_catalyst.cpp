@@ -18,6 +18,10 @@
 
 #include "dendrite/io/insitu.hpp"
 
+#if defined(DENDRITE_WITH_MPI)
+#include <mpi.h>
+#endif
+
 namespace dnd {
 
 namespace {
@@ -33,6 +37,13 @@ class CatalystAdaptor : public InsituAdaptor {
     // Pipelines read their output folder from the environment (Catalyst-2-style scripts set
     // options.ExtractsOutputDirectory from it).
     setenv("DENDRITE_INSITU_OUTPUT", output_dir.c_str(), 1);
+#if defined(DENDRITE_WITH_MPI)
+    // ParaView is built with MPI; a plain start of dendrite does not initialise it
+    // (src/app/main.cpp), so the pipelines that need it do, once.
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) MPI_Init(nullptr, nullptr);
+#endif
     processor_->Initialize();
     for (const std::string& s : scripts) {
       vtkSmartPointer<vtkCPPythonPipeline> p =
@@ -41,7 +52,9 @@ class CatalystAdaptor : public InsituAdaptor {
       processor_->AddPipeline(p);
     }
   }
-  ~CatalystAdaptor() override { processor_->Finalize(); }
+  ~CatalystAdaptor() override {
+    processor_->Finalize();
+  }
 
   void execute(std::int64_t step, double time, const std::vector<NamedField>& fields) override {
     vtkNew<vtkCPDataDescription> desc;
