@@ -119,6 +119,25 @@ TEST(Restart, ElectrodepositionResumesBitIdentically) {
     expect_bit_identical_restart(make, "dendrite_restart_ed_", offset, kCellFields);
 }
 
+TEST(Restart, ResumesBitIdenticallyFromEveryStepWithPotentialReuse) {
+  // Issue 14, item 5: with potential reuse, 5 of 10 resumes differed in the scalar table
+  // (plated charge, the counter electrode's current): the currents were not restart state.
+  // Here a galvanostatic run at 0.5 mA/cm^2 (reuse active) is stopped at each of its steps.
+  const CaseMaker make =
+      bump_cell("control: {mode: galvanostatic, current_density: 0.5 mA/cm^2, duration: 60 s}",
+                "phase_field: {interface_width: 1 um}", "20 s", "restart_every.yaml");
+  std::ostringstream log;
+  RunOptions quiet;
+  quiet.quiet = true;
+  const fs::path probe =
+      fs::temp_directory_path() / ("dendrite_restart_n_" + std::to_string(::getpid()));
+  const std::int64_t steps = run_case(make(probe.string()), quiet, log).steps;
+  fs::remove_all(probe);
+  ASSERT_GE(steps, 4);
+  for (std::int64_t stop = 1; stop < steps; ++stop)
+    expect_bit_identical_restart(make, "dendrite_restart_every_", stop - steps / 2, kCellFields);
+}
+
 TEST(Restart, PotentiostaticElectrodepositionResumesBitIdentically) {
   // The controller watches the current here, and the currents are restart state.
   const CaseMaker make = bump_cell(
