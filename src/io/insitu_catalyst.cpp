@@ -1,5 +1,6 @@
-// Legacy ParaView Catalyst backend (vtkCPProcessor + Python pipelines). The only file that
-// sees VTK types.
+// Legacy ParaView Catalyst backend (vtkCPProcessor + Python pipelines), built as a module
+// (libdendrite_catalyst.so) that the run loads when a case has an `insitu:` block. The only
+// file that sees VTK types.
 #include <vtkCPDataDescription.h>
 #include <vtkCPInputDataDescription.h>
 #include <vtkCPProcessor.h>
@@ -23,8 +24,6 @@
 #endif
 
 namespace dnd {
-
-namespace {
 
 using RealArray = std::conditional_t<sizeof(real) == sizeof(double), vtkDoubleArray, vtkFloatArray>;
 
@@ -92,16 +91,18 @@ class CatalystAdaptor : public InsituAdaptor {
   vtkNew<vtkCPProcessor> processor_;
 };
 
-}  // namespace
-
-bool catalyst_built_in() {
-  return true;
-}
-
-std::unique_ptr<InsituAdaptor> make_catalyst_adaptor(const Grid& grid,
-                                                     const std::vector<std::string>& scripts,
-                                                     const std::string& output_dir) {
-  return std::make_unique<CatalystAdaptor>(grid, scripts, output_dir);
-}
-
 }  // namespace dnd
+
+/// The module's one entry point, loaded at run time by src/io/insitu_module.cpp only when a
+/// case asks for in-situ pipelines: the ParaView libraries (~400 shared objects) then load
+/// only for such runs, not on every start. Returns nullptr with `error` set on failure.
+extern "C" __attribute__((visibility("default"))) dnd::InsituAdaptor* dendrite_catalyst_create(
+    const dnd::Grid* grid, const std::vector<std::string>* scripts, const std::string* output_dir,
+    std::string* error) {
+  try {
+    return new dnd::CatalystAdaptor(*grid, *scripts, *output_dir);
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return nullptr;
+  }
+}

@@ -19,6 +19,25 @@ int call(std::vector<const char*> args, std::string& out, std::string& err) {
   return rc;
 }
 
+TEST(Cli, StartingAndCheckingDoNotLoadParaViewOrMpi) {
+  // Issue 14, item 8: every start loaded the ParaView libraries (~0.7 s) and initialised MPI
+  // as a singleton. Now the Catalyst backend is a module loaded only for an insitu: block,
+  // and MPI starts only under a launcher.
+  std::string out, err;
+  EXPECT_EQ(call({"--version"}, out, err), 0);
+  const std::string example = std::string(DENDRITE_INPUTS_DIR) + "/examples/nzsp_2d.yaml";
+  EXPECT_EQ(call({"check", example.c_str()}, out, err), 0) << err;
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  bool vtk = false, mpi_daemon = false;
+  while (std::getline(maps, line)) {
+    vtk = vtk || line.find("libvtkPVCatalyst") != std::string::npos;
+    mpi_daemon = mpi_daemon || line.find("mca_") != std::string::npos;
+  }
+  EXPECT_FALSE(vtk) << "the ParaView libraries were loaded without an insitu: block";
+  EXPECT_FALSE(mpi_daemon) << "Open MPI's components were loaded without a launcher";
+}
+
 TEST(Cli, HelpExplainsCommands) {
   std::string out, err;
   EXPECT_EQ(call({"--help"}, out, err), 0);
