@@ -1,0 +1,1 @@
+#include "dendrite/microstructure/microstructure.hpp"
