@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dendrite/app/bench.hpp"
+#include "dendrite/app/microstructure_cli.hpp"
 #include "dendrite/app/run.hpp"
 #include "dendrite/core/memory.hpp"
 #include "dendrite/io/config.hpp"
@@ -28,6 +29,10 @@ const char* kHelp =
     "  dendrite run CASE.yaml [options]   run a case (see inputs/examples/)\n"
     "  dendrite check CASE.yaml           read and validate a case, print what it would run\n"
     "  dendrite bench [CASE ...]          time the kernels (cell-updates/s, bandwidth)\n"
+    "  dendrite microstructure FILE.yaml  generate or import a microstructure, write it for\n"
+    "                                     ParaView (HDF5/XDMF) and as TIFF stacks\n"
+    "  dendrite effective FILE.yaml       effective conductivities and tortuosity of a case's\n"
+    "                                     or a microstructure file's electrolyte\n"
     "  dendrite --help | --version\n"
     "\n"
     "'dendrite run --help' lists the run options. Values in case files carry their units\n"
@@ -134,7 +139,9 @@ int cmd_run(Args& a, std::ostream& out, std::ostream& err, bool check_only) {
       out << "dt " << format_sim_time(cfg, cfg.time.dt) << ", "
           << std::int64_t(std::ceil(cfg.time.end / cfg.time.dt)) << " steps to ";
     out << format_sim_time(cfg, cfg.time.end) << ", about " << estimated_bytes(cfg) / (1 << 20)
-        << " MiB\n  output " << cfg.output.dir << "\n";
+        << " MiB (" << std::lround(bytes_per_cell(cfg)) << " bytes per cell)\n  output "
+        << cfg.output.dir << "\n";
+    if (cfg.microstructure.present) out << microstructure_text(cfg) << "\n";
     return 0;
   }
   const RunSummary s = run_case(cfg, opt, out);
@@ -188,6 +195,11 @@ int dendrite_main(int argc, const char* const* argv, std::ostream& out, std::ost
     if (cmd == "run") return cmd_run(a, out, err, false);
     if (cmd == "check") return cmd_run(a, out, err, true);
     if (cmd == "bench") return cmd_bench(a, out, err);
+    if (cmd == "microstructure" || cmd == "effective") {
+      const std::vector<std::string> rest(a.items.begin() + std::ptrdiff_t(a.pos), a.items.end());
+      return cmd == "microstructure" ? microstructure_command(rest, out, err)
+                                     : effective_command(rest, out, err);
+    }
     return usage_error(err, "unknown command '" + cmd + "'", kHelp);
   } catch (const ConfigError& e) {
     err << e.what() << "\n";

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "dendrite/app/microstructure_cli.hpp"
 #include "dendrite/core/random_K.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 #include "dendrite/models/electrodeposition.hpp"
@@ -73,6 +74,11 @@ ElectrodepositionParams model_params(const RunConfig& cfg) {
   p.noise_reference_dt = cfg.cell.noise_reference_dt;
   p.noise_seed = cfg.cell.noise_seed;
   p.reuse_tol = cfg.cell.reuse_tolerance;
+  if (cfg.microstructure.present) {
+    p.phases = microstructure_table(cfg.microstructure, cfg.cell.spec.temperature, p.sigma.floor,
+                                    p.sigma.metal);
+    p.has_phases = true;
+  }
   if (cfg.time.adaptive) {
     p.control.front_move = cfg.time.front_move;
     p.control.control_change = cfg.time.control_change;
@@ -86,6 +92,7 @@ class ElectrodepositionSimulation : public Simulation {
  public:
   explicit ElectrodepositionSimulation(const RunConfig& cfg)
       : cfg_(cfg), params_(model_params(cfg)), model_(cfg.grid, params_) {
+    if (cfg.microstructure.present) model_.set_microstructure(*cfg.microstructure.structure);
     model_.xi().upload_interior(initial_order_parameter(cfg));
     // Shapes drawn from tanh profiles (their junctions are not) relax to the discrete
     // profile before t = 0, so the run does not start with the relaxation's charge.
@@ -114,6 +121,7 @@ class ElectrodepositionSimulation : public Simulation {
       os << ", dt " << cfg_.time.dt << " s ("
          << cfg_.time.dt / Electrodeposition::stable_dt(cfg_.grid, params_)
          << " of the stability limit)";
+    if (cfg_.microstructure.present) os << "\n" << microstructure_text(cfg_);
     os << "\n  control "
        << (cfg_.cell.control.mode == ControlMode::galvanostatic ? "galvanostatic "
                                                                 : "potentiostatic ");

@@ -5,10 +5,6 @@
 
 namespace dnd {
 
-double Arrhenius::at(double t) const {
-  return ref * (t_ref / t) * std::exp(-ea / echem::kBoltzmannEv * (1.0 / t - 1.0 / t_ref));
-}
-
 CellSpec reference_na_nzsp() {
   CellSpec c;
   c.metal = {"Na", 22.99e-3, 968.0, 1, 2.1e7};

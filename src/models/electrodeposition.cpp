@@ -50,15 +50,49 @@ void noise_rate(const Grid& g, double amplitude, std::uint64_t seed, std::uint64
       });
 }
 
-/// Conductivities of eq. (25) from the order parameter the potentials see.
+/// Conductivities of eq. (25) from the order parameter the potentials see, with the
+/// electrolyte values of each cell's phase (a table lookup: 1 byte per cell).
 template <class T>
-void conductivities(const Grid& g, const echem::Conductivity& c, const View<T>& xi,
-                    const View<double>& sl, const View<double>& ss) {
+void conductivities(const Grid& g, const echem::Conductivity& c, const micro::PhaseTable& tab,
+                    const View<std::uint8_t>& phase, const View<T>& xi, const View<double>& sl,
+                    const View<double>& ss) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         const double x = double(xi(i, j, k));
-        sl(i, j, k) = echem::sigma_l(x, c);
-        ss(i, j, k) = echem::sigma_s(x, c);
+        const int p = phase(i, j, k);
+        sl(i, j, k) = echem::sigma_l(x, tab.sigma_ion[p], c);
+        ss(i, j, k) = echem::sigma_s(x, tab.sigma_e[p], c);
+      });
+}
+
+void copy_to_double(const Grid& g, const View<real>& in, const View<double>& out) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { out(i, j, k) = double(in(i, j, k)); });
+}
+
+/// Film resistances of eq. (52) on the low faces along one axis: the staircase factor times
+/// the film's series resistance, removed as metal fills both cells, (1 - h(min xi)).
+void film_face_resistance(const Grid& g, int axis, const View<double>& factor,
+                          const View<double>& xi, double r_ion, double r_e,
+                          const View<double>& out_l, const View<double>& out_s) {
+  Box b = g.interior();
+  b.hi[axis] += 1;
+  const int n = g.n[axis];
+  parallel_for(
+      b, DND_LAMBDA(int i, int j, int k) {
+        const double s = factor(i, j, k);
+        if (s == 0.0) {
+          out_l(i, j, k) = 0.0;
+          out_s(i, j, k) = 0.0;
+          return;
+        }
+        int lo[3] = {i, j, k}, hi[3] = {i, j, k};
+        lo[axis] = (lo[axis] - 1 + n) % n;  // film faces exist only inside or across a wrap
+        hi[axis] = hi[axis] % n;
+        const double x0 = xi(lo[0], lo[1], lo[2]), x1 = xi(hi[0], hi[1], hi[2]);
+        const double left = 1.0 - echem::interp_h(echem::clamp(x0 < x1 ? x0 : x1, 0.0, 1.0));
+        out_l(i, j, k) = s * r_ion * left;
+        out_s(i, j, k) = s * r_e * left;
       });
 }
 
@@ -72,16 +106,26 @@ struct ReactionState {
   View<real> xi;
   View<double> relaxed, eta_gt, cap, noise;
   bool has_noise = false;
+  /// Exchange-current factor of each cell's phase (i0_varies false: 1 everywhere).
+  bool i0_varies = false;
+  View<std::uint8_t> phase;
+  double i0_factor[micro::kPhaseCount] = {1, 1, 1, 1, 1};
 };
 
 /// Reaction rate and linearisation weight g >= 0 at overpotential eta (without eta_GT).
 DND_INLINE void local_reaction(const ReactionState& s, int i, int j, int k, double eta,
                                double& rate, double& g) {
+  const double f = s.i0_varies ? s.i0_factor[s.phase(i, j, k)] : 1.0;
   if (s.gibbs) {
     double v;
-    interface::front_reaction(s.relaxed(i, j, k), eta + s.eta_gt(i, j, k), s.dt, s.fk, rate, g, v);
+    interface::FrontKinetics fk = s.fk;
+    fk.i0 *= f;
+    fk.speed_scale *= f;
+    interface::front_reaction(s.relaxed(i, j, k), eta + s.eta_gt(i, j, k), s.dt, fk, rate, g, v);
   } else {
-    echem::reaction(double(s.xi(i, j, k)), eta, s.k, rate, g);
+    echem::Kinetics kin = s.k;
+    kin.l_eta *= f;
+    echem::reaction(double(s.xi(i, j, k)), eta, kin, rate, g);
   }
 }
 
@@ -161,7 +205,8 @@ double front_speed_max(const Grid& g, const ReactionState& st, const View<double
         double bv, slope;
         interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k), st.fk, bv,
                                 slope);
-        return std::abs(st.fk.speed_scale * bv);
+        const double f = st.i0_varies ? st.i0_factor[st.phase(i, j, k)] : 1.0;
+        return std::abs(f * st.fk.speed_scale * bv);
       });
 }
 
@@ -253,6 +298,8 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
       sol_s_(grid, bcs_s(0.0), p.solver),
       solved_rate_(grid) {
   xi_bcs_.side[0][0] = xi_bcs_.side[0][1] = BoundaryCondition::neumann();
+  table_ = p.has_phases ? p.phases : micro::uniform_table(p.sigma.ion, p.sigma.e);
+  phase_ = Field<std::uint8_t>(grid);  // zero: every cell the grain phase
   if (!(p.kinetics.l_eta > 0 && p.kinetics.f > 0 && p.kinetics.nfcs > 0))
     throw std::invalid_argument("electrodeposition: kinetics not set (L_eta, nF/RT, n F c_s)");
   if (p.counter_butler_volmer && !(p.i0_counter > 0))
@@ -279,6 +326,8 @@ struct Electrodeposition::Saved {
 Electrodeposition::~Electrodeposition() = default;
 
 static ReactionState reaction_state(const ElectrodepositionParams& p,
+                                    const Field<std::uint8_t>& phase,
+                                    const micro::PhaseTable& tab, bool i0_varies,
                                     const InterfaceRelaxation* front, const Field<real>& xi,
                                     const Field<double>& cap, const Field<double>& noise,
                                     bool has_noise, double dt) {
@@ -293,6 +342,9 @@ static ReactionState reaction_state(const ElectrodepositionParams& p,
   s.eta_gt = front ? front->gibbs_thomson().view() : View<double>{};
   s.noise = noise.view();
   s.has_noise = has_noise;
+  s.i0_varies = i0_varies;
+  s.phase = phase.view();
+  for (int q = 0; q < micro::kPhaseCount; ++q) s.i0_factor[q] = tab.i0_factor[q];
   return s;
 }
 
@@ -363,7 +415,7 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     old_l_.copy_from(phi_l_);
     old_s_.copy_from(phi_s_);
     reaction_and_rhs_l(
-        g, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
+        g, reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
         phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
     // Counter electrode linearised about the face value of the previous iterate.
     if (p_.counter_butler_volmer) {
@@ -428,9 +480,16 @@ void Electrodeposition::prepare_state(double dt) {
   if (front_) {
     // Eq. (44) semi-implicitly and eta_GT (eq. 43); the potentials see the relaxed state.
     front_->prepare(xi_, dt, front_->lambda(front_speed_));
-    conductivities(g, p_.sigma, front_->relaxed().view(), sig_l_.view(), sig_s_.view());
+    conductivities(g, p_.sigma, table_, phase_.view(), front_->relaxed().view(), sig_l_.view(),
+                   sig_s_.view());
+    if (has_film_) film_resistances(front_->relaxed().view());
   } else {
-    conductivities(g, p_.sigma, xi_.view(), sig_l_.view(), sig_s_.view());
+    conductivities(g, p_.sigma, table_, phase_.view(), xi_.view(), sig_l_.view(), sig_s_.view());
+    if (has_film_) {
+      // The film sees xi as doubles; rhs_ is free until the Newton loop fills it.
+      copy_to_double(g, xi_.view(), rhs_.view());
+      film_resistances(rhs_.view());
+    }
     const bool aniso = p_.capillary.anisotropy != 0.0;
     const View<real> xv = xi_.view();
     const View<double> cv = rate_cap_.view();
@@ -450,7 +509,7 @@ void Electrodeposition::prepare_state(double dt) {
 double Electrodeposition::measure_front_speed() const {
   if (!front_) return 0.0;
   return front_speed_max(grid_,
-                         reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, false, 0.0),
+                         reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, false, 0.0),
                          phi_l_.view(), phi_s_.view());
 }
 
@@ -465,7 +524,7 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
   for (int pass = 0; pass < (front_ ? 2 : 1); ++pass) {
     prepare_state(0.0);
     rep = solve_prepared(control);
-    final_rate(grid_, reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, 0.0),
+    final_rate(grid_, reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, has_noise_, 0.0),
                phi_l_.view(), phi_s_.view(), rate_.view());
     front_speed_ = measure_front_speed();
   }
@@ -526,7 +585,7 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
   prepare_state(dt);
-  const ReactionState st = reaction_state(p_, front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
+  const ReactionState st = reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
   auto rate_now = [&] { return final_rate(grid_, st, phi_l_.view(), phi_s_.view(), rate_.view()); };
   // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
   const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
@@ -676,6 +735,43 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
       next_dt_ = sub * std::clamp(0.9 / std::max(err, 1e-12), 0.2, c.growth);
   }
   return total;
+}
+
+void Electrodeposition::film_resistances(const View<double>& xi_seen) {
+  for (int axis = 0; axis < grid_.dim; ++axis)
+    film_face_resistance(grid_, axis, film_[axis].view(), xi_seen, table_.film_resistance_ion,
+                         table_.film_resistance_e, face_r_l_[axis].view(),
+                         face_r_s_[axis].view());
+}
+
+void Electrodeposition::set_microstructure(const micro::Microstructure& m) {
+  for (int d = 0; d < 3; ++d)
+    if (m.n[d] != grid_.n[d])
+      throw std::invalid_argument("set_microstructure: the microstructure has " +
+                                  std::to_string(m.n[0]) + " x " + std::to_string(m.n[1]) + " x " +
+                                  std::to_string(m.n[2]) + " cells, the grid another shape");
+  phase_.upload_interior(m.phase);
+  i0_varies_ = false;
+  for (int q = 0; q < micro::kPhaseCount; ++q) i0_varies_ = i0_varies_ || table_.i0_factor[q] != 1.0;
+  has_film_ = false;
+  if (!table_.has_film) return;
+  const bool periodic[3] = {false, p_.lateral_periodic, p_.lateral_periodic};
+  const micro::FilmFaces faces = micro::film_faces(m, grid_, periodic);
+  if (faces.faces == 0) return;
+  has_film_ = true;
+  const Field<double>* rl[3] = {nullptr, nullptr, nullptr};
+  const Field<double>* rs[3] = {nullptr, nullptr, nullptr};
+  for (int axis = 0; axis < grid_.dim; ++axis) {
+    film_[axis] = Field<double>(grid_);
+    film_[axis].upload_all(faces.factor[axis]);
+    face_r_l_[axis] = Field<double>(grid_);
+    face_r_s_[axis] = Field<double>(grid_);
+    rl[axis] = &face_r_l_[axis];
+    rs[axis] = &face_r_s_[axis];
+  }
+  sol_l_.set_face_resistance(rl[0], rl[1], rl[2]);
+  sol_s_.set_face_resistance(rs[0], rs[1], rs[2]);
+  faces_current_ = false;
 }
 
 double Electrodeposition::metal_thickness() const {

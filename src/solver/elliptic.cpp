@@ -176,11 +176,14 @@ double scaled_norm(const Grid& g, const Field<double>& v, const Field<double>& i
       }));
 }
 
-/// Face weights b_face area / distance, eq. (10); zero on physical sides.
+/// Face weights b_face area / distance, eq. (10); zero on physical sides. With a series
+/// resistance r (ohm m^2) on the face, area / (distance / b_face + r), eq. (53).
 void face_weights(const Grid& g, const BcCoef& bc, const View<double>& bv, int axis,
-                  bool arithmetic, const View<double>& w) {
+                  bool arithmetic, const View<double>& w, const View<double>& r) {
   const Geo geo = geo_of(g);
   const double coef = geo.area[axis] / geo.dx[axis];
+  const double area = geo.area[axis];
+  const bool has_r = r.p != nullptr;
   const int n = geo.n[axis];
   const int periodic = bc.periodic[axis];
   parallel_for(
@@ -190,8 +193,9 @@ void face_weights(const Grid& g, const BcCoef& bc, const View<double>& bv, int a
         lo[axis] -= 1;
         const bool physical = (f == 0 || f == n) && !periodic;
         const double b0 = bv(lo[0], lo[1], lo[2]), b1 = bv(i, j, k);
-        w(i, j, k) =
+        const double wb =
             physical ? 0.0 : coef * (arithmetic ? 0.5 * (b0 + b1) : elliptic::harmonic(b0, b1));
+        w(i, j, k) = has_r ? elliptic::with_series_resistance(wb, r(i, j, k), area) : wb;
       });
 }
 
@@ -497,6 +501,13 @@ void EllipticSolver::set_coefficients(double alpha, const Field<double>& a, cons
   build_fine_level(alpha, &a, &b, 0.0, 0.0, false);
 }
 
+void EllipticSolver::set_face_resistance(const Field<double>* rx, const Field<double>* ry,
+                                         const Field<double>* rz) {
+  face_r_[0] = rx;
+  face_r_[1] = ry;
+  face_r_[2] = rz;
+}
+
 void EllipticSolver::set_coefficients(double alpha_a, double b) {
   build_fine_level(0.0, nullptr, nullptr, alpha_a, b, false);
 }
@@ -528,7 +539,8 @@ void EllipticSolver::build_fine_level(double alpha, const Field<double>* a, cons
     L.exchange(b_cell_);
     const Field<double>* wf[3] = {&L.wx, &L.wy, &L.wz};
     for (int axis = 0; axis < grid_.dim; ++axis)
-      face_weights(grid_, bc, b_cell_.view(), axis, opt_.arithmetic_faces, wf[axis]->view());
+      face_weights(grid_, bc, b_cell_.view(), axis, opt_.arithmetic_faces, wf[axis]->view(),
+                   face_r_[axis] ? face_r_[axis]->view() : View<double>{});
   }
   const View<double> av = a ? a->view() : View<double>{};
   grid_.dim == 3 ? fine_diagonal<true>(grid_, bc, b_cell_.view(), av, alpha, alpha_a_const, L,

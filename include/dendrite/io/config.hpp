@@ -4,13 +4,17 @@
 /// (src/io/config.cpp, the only file that includes yaml-cpp); every error names the file,
 /// line, column and key path.
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "dendrite/core/boundary.hpp"
 #include "dendrite/core/box.hpp"
+#include "dendrite/microstructure/microstructure.hpp"
+#include "dendrite/microstructure/properties.hpp"
 #include "dendrite/models/allen_cahn_K.hpp"
 #include "dendrite/models/cell_setup.hpp"
 #include "dendrite/models/liquid_K.hpp"
@@ -98,6 +102,30 @@ struct LiquidConfig {
   std::uint64_t noise_seed = 1;
 };
 
+/// The electrolyte's microstructure (`microstructure:` block; docs/model.md, section 9):
+/// generated or imported when the file is read, so a bad file is refused before the run.
+struct MicrostructureConfig {
+  bool present = false;
+  bool generated = true;
+  micro::GeneratorSpec generator;
+  micro::ImportSpec import;
+  /// Materials per phase id; the grain's is the cell's electrolyte unless given.
+  std::array<micro::PhaseMaterial, micro::kPhaseCount> phases;
+  bool metal_filled_pores = false;
+  std::shared_ptr<const micro::Microstructure> structure;  ///< on the case's grid
+  /// Cells along x of the metal anode in front of an image of the electrolyte only.
+  int anode_cells = 0;
+};
+
+/// A microstructure file on its own (`dendrite microstructure FILE`, `dendrite effective`):
+/// the same `microstructure:` block with the box it fills.
+struct MicrostructureFile {
+  std::string source, text;
+  MicrostructureConfig micro;
+  double temperature = 298.15;  ///< K, for the properties
+  OutputConfig output;
+};
+
 struct RunConfig {
   std::string source;  ///< path of the YAML file
   std::string text;    ///< the YAML text, stored in every output for provenance
@@ -107,6 +135,7 @@ struct RunConfig {
   allen_cahn::Params allen_cahn;
   CellConfig cell;      ///< model: electrodeposition
   LiquidConfig liquid;  ///< model: liquid
+  MicrostructureConfig microstructure;  ///< model: electrodeposition
   InitialConfig initial;
   TimeConfig time;
   OutputConfig output;
@@ -123,6 +152,13 @@ std::string inputs_dir();
 RunConfig load_config(const std::string& path);
 /// Same, from text (the name is used in messages).
 RunConfig parse_config(const std::string& text, const std::string& name);
+
+/// Read a microstructure file (see MicrostructureFile). Throws ConfigError.
+MicrostructureFile load_microstructure_file(const std::string& path);
+
+/// A table of the microstructure's phase properties at temperature t (K).
+micro::PhaseTable microstructure_table(const MicrostructureConfig& m, double t, double floor,
+                                       double metal_sigma);
 
 /// Bytes a run of this configuration allocates on its backend (fields and halo buffers).
 std::size_t estimated_bytes(const RunConfig& cfg);

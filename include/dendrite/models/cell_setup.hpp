@@ -8,18 +8,10 @@
 #include <vector>
 
 #include "dendrite/core/box.hpp"
+#include "dendrite/models/arrhenius.hpp"
 #include "dendrite/models/electrodeposition.hpp"
 
 namespace dnd {
-
-/// A property with Arrhenius temperature dependence in the form the seeds fit,
-/// sigma T = A exp(-Ea / kB T):  value(T) = ref (T_ref / T) exp(-Ea/kB (1/T - 1/T_ref)).
-struct Arrhenius {
-  double ref = 0.0;       ///< value at t_ref (SI)
-  double t_ref = 298.15;  ///< K
-  double ea = 0.0;        ///< eV
-  double at(double t) const;
-};
 
 struct MetalProps {
   std::string name;

@@ -8,11 +8,13 @@
 /// electrode of the same metal at x = Lx (phi_s = 0; Butler-Volmer or non-polarisable for
 /// phi_l), lateral sides periodic or no-flux. A positive current plates metal at x = 0.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "dendrite/core/halo.hpp"
+#include "dendrite/microstructure/properties.hpp"
 #include "dendrite/models/electrodeposition_K.hpp"
 #include "dendrite/models/interface.hpp"
 #include "dendrite/solver/elliptic.hpp"
@@ -47,6 +49,10 @@ struct ElectrodepositionParams {
   StepControl control;           ///< adaptive steps (gibbs_thomson)
   echem::Kinetics kinetics;
   echem::Conductivity sigma;
+  /// Electrolyte properties per phase (docs/model.md, section 9). Without a microstructure
+  /// (has_phases false) every cell is phase 0 with sigma.ion and sigma.e: the same numbers.
+  micro::PhaseTable phases;
+  bool has_phases = false;
   double i0_counter = 0.0;            ///< A/m^2, exchange current density of the counter electrode
   bool counter_butler_volmer = true;  ///< false: non-polarisable counter electrode (phi_l = 0)
   bool lateral_periodic = true;       ///< false: no-flux lateral sides
@@ -134,6 +140,11 @@ class Electrodeposition {
   /// initial condition drawn from tanh profiles is made ready, so the run does not start
   /// with a transient that is the relaxation's charge. Returns the largest change of xi.
   double equilibrate_profile(int sweeps = 20);
+  /// Give the electrolyte a microstructure (same cells as the grid): its phase ids select
+  /// the conductivities and exchange-current factors of params().phases, and its GB faces
+  /// carry the film resistances of eq. (52). Before the first step.
+  void set_microstructure(const micro::Microstructure& m);
+  const micro::PhaseTable& phases() const { return table_; }
   /// Solve the potentials only.
   PotentialReport solve_potentials(const CellControl& control);
 
@@ -183,12 +194,19 @@ class Electrodeposition {
   BoundarySet bcs_l() const;
   BoundarySet bcs_s(double v_cell) const;
   void measure_currents();
+  void film_resistances(const View<double>& xi_seen);
 
   Grid grid_;
   ElectrodepositionParams p_;
   BoundarySet xi_bcs_;
   Field<real> xi_, next_;
   Field<double> phi_l_, phi_s_, rate_cap_, noise_, rate_, g_, sig_l_, sig_s_, rhs_, old_l_, old_s_;
+  micro::PhaseTable table_;
+  Field<std::uint8_t> phase_;               ///< phase id per cell (all 0: uniform electrolyte)
+  std::array<Field<double>, 3> film_;       ///< staircase factors of eq. (52) on GB faces
+  std::array<Field<double>, 3> face_r_l_, face_r_s_;  ///< film resistances, ohm m^2
+  bool has_film_ = false;
+  bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
   double step_dt_ = 0.0;                        ///< dt of the step being solved (0: none)
   bool has_noise_ = false;                      ///< noise_ holds this step's Langevin term

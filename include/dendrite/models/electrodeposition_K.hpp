@@ -76,14 +76,18 @@ DND_INLINE void reaction(double xi, double eta, const Kinetics& k, double& rate,
   g = k.nfcs * k.l_eta * hp * butler_volmer_slope(e, k.alpha, k.f);
 }
 
-DND_INLINE double sigma_l(double xi, const Conductivity& c) {
+/// Eq. (25) with the electrolyte's conductivities of the cell's phase (sigma_ion(x),
+/// sigma_e(x) of the microstructure; c.ion and c.e for a uniform electrolyte).
+DND_INLINE double sigma_l(double xi, double ion, const Conductivity& c) {
   const double x = clamp(xi, 0.0, 1.0);
   const double h = c.linear_ionic ? x : interp_h(x);
-  return c.ion * (1.0 - h) + c.floor * h;
+  return ion * (1.0 - h) + c.floor * h;
 }
-DND_INLINE double sigma_s(double xi, const Conductivity& c) {
+DND_INLINE double sigma_s(double xi, double e, const Conductivity& c) {
   const double h = interp_h(clamp(xi, 0.0, 1.0));
-  return c.metal * h + c.e * (1.0 - h);
+  return c.metal * h + e * (1.0 - h);
 }
+DND_INLINE double sigma_l(double xi, const Conductivity& c) { return sigma_l(xi, c.ion, c); }
+DND_INLINE double sigma_s(double xi, const Conductivity& c) { return sigma_s(xi, c.e, c); }
 
 }  // namespace dnd::echem

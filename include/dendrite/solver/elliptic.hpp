@@ -67,6 +67,14 @@ class EllipticSolver {
   /// set_coefficients, bit for bit.
   void update_diagonal(double alpha, const Field<double>& a);
   void update_diagonal(double alpha, const Field<double>& a, const BoundarySet& bcs);
+  /// Specific resistances (ohm m^2, >= 0) in series with the low face of every cell, one
+  /// field per axis (nullptr: none), laid out like the face weights: the weight of face
+  /// i-1/2 along an axis becomes area / (dx / b_face + r(i)), eq. (53). This is how a
+  /// grain-boundary film thinner than a cell enters (docs/model.md, section 9). Read at the
+  /// next set_coefficients (the fields must stay alive until then); update_diagonal keeps
+  /// the faces built with them.
+  void set_face_resistance(const Field<double>* rx, const Field<double>* ry,
+                           const Field<double>* rz);
   /// Constant coefficients, for tests and benchmarks.
   void set_coefficients(double alpha_a, double b);
   /// Replace the boundary conditions (values only change the right-hand side; a change of
@@ -98,6 +106,7 @@ class EllipticSolver {
   Grid grid_;
   BoundarySet bcs_;
   Options opt_;
+  const Field<double>* face_r_[3] = {nullptr, nullptr, nullptr};
   Field<double> b_cell_;  ///< cell values of b (with ghosts), for boundary terms and fluxes
   std::vector<std::unique_ptr<detail::MgLevel>> levels_;
   std::vector<double> bottom_factor_;  ///< dense Cholesky factor of the coarsest operator

@@ -88,6 +88,12 @@ DND_INLINE double harmonic(double b0, double b1) {
   return s > 0.0 ? 2.0 * b0 * b1 / s : 0.0;
 }
 
+/// A face weight w = b area / dx in series with a specific resistance r (ohm m^2) over the
+/// face's area:  area / (area / w + r),  eq. (53). A blocked face (w = 0) stays blocked.
+DND_INLINE double with_series_resistance(double w, double r, double area) {
+  return (w > 0.0 && r > 0.0) ? area / (area / w + r) : w;
+}
+
 /// Weight of a physical boundary face for  a phi + b dphi/dn = c  (docs/model.md, eq. 11):
 /// the half cell between centre and face in series with the condition.
 DND_INLINE double boundary_weight(double bc_cell, double area, double dx, double a, double b) {
