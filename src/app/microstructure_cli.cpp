@@ -97,8 +97,9 @@ std::string microstructure_text(const MicrostructureConfig& mc, double t, double
   const micro::Microstructure& m = *mc.structure;
   std::ostringstream os;
   std::set<std::int32_t> grains(m.grain.begin(), m.grain.end());
-  os << "  microstructure: " << (mc.generated ? "generated (seed " + std::to_string(mc.generator.seed) + ")"
-                                              : "imported from " + mc.import.file)
+  os << "  microstructure: "
+     << (mc.generated ? "generated (seed " + std::to_string(mc.generator.seed) + ")"
+                      : "imported from " + mc.import.file)
      << ", " << m.n[0] << " x " << m.n[1];
   if (m.dim == 3) os << " x " << m.n[2];
   os << " voxels of " << si(m.voxel * 1e6) << " um, " << grains.size() << " grains, GB band "
@@ -118,8 +119,9 @@ std::string microstructure_text(const MicrostructureConfig& mc, double t, double
   }
   const micro::PhaseMaterial& gb = mc.phases[micro::Phase::grain_boundary];
   if (tab.has_film)
-    os << "\n  GB film " << si(gb.film_thickness * 1e9) << " nm (sigma_ion " << si(gb.sigma_ion.at(t))
-       << ", sigma_e " << si(gb.sigma_e.at(t)) << " S/m) in the " << si(m.gb_width * 1e6)
+    os << "\n  GB film " << si(gb.film_thickness * 1e9) << " nm (sigma_ion "
+       << si(gb.sigma_ion.at(t)) << ", sigma_e " << si(gb.sigma_e.at(t)) << " S/m) in the "
+       << si(m.gb_width * 1e6)
        << " um band: along it the band's values above (eq. 51), across it a series resistance "
        << si(tab.film_resistance_ion * 1e4) << " (ionic) and " << si(tab.film_resistance_e * 1e4)
        << " (electronic) ohm cm^2 per boundary (eq. 52)";
@@ -160,8 +162,7 @@ int microstructure_command(const std::vector<std::string>& args, std::ostream& o
   }
   const auto t0 = std::chrono::steady_clock::now();
   const MicrostructureFile f = load_microstructure_file(path);
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out << path << ": " << (f.micro.generated ? "generated" : "imported") << " in " << si(secs, 3)
       << " s\n"
       << microstructure_text(f.micro, f.temperature, 1e-4, 2.1e7) << "\n";
@@ -190,9 +191,12 @@ int effective_command(const std::vector<std::string>& args, std::ostream& out, s
       }
       mask = 0;
       for (char ch : args[++i]) {
-        if (ch == 'x') mask |= 1;
-        else if (ch == 'y') mask |= 2;
-        else if (ch == 'z') mask |= 4;
+        if (ch == 'x')
+          mask |= 1;
+        else if (ch == 'y')
+          mask |= 2;
+        else if (ch == 'z')
+          mask |= 4;
         else if (ch != ',') {
           err << "dendrite: --axes takes x, y, z separated by commas\n\n" << kEffectiveHelp;
           return 2;
@@ -238,8 +242,7 @@ int effective_command(const std::vector<std::string>& args, std::ostream& out, s
       mc.structure = std::make_shared<const micro::Microstructure>(
           micro::uniform(cfg.grid.dim, cfg.grid.n, cfg.grid.dx[0]));
     }
-    m = electrolyte_part(*mc.structure,
-                         int(std::lround(c.anode_thickness / cfg.grid.dx[0])));
+    m = electrolyte_part(*mc.structure, int(std::lround(c.anode_thickness / cfg.grid.dx[0])));
   } else {
     const MicrostructureFile f = load_microstructure_file(path);
     mc = f.micro;

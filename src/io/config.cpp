@@ -14,12 +14,12 @@
 #include <set>
 #include <sstream>
 
+#include "config_entry.hpp"
 #include "dendrite/core/memory.hpp"
 #include "dendrite/io/insitu.hpp"
 #include "dendrite/io/units.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 #include "dendrite/models/electrodeposition.hpp"
-#include "config_entry.hpp"
 
 namespace dnd {
 
@@ -643,7 +643,13 @@ std::size_t estimated_bytes(const RunConfig& cfg) {
   std::size_t bytes = 2 * with_ghosts * sizeof(real) + std::size_t(g.cells()) * sizeof(real);
   // Electrodeposition: 10 double work fields and two solver hierarchies (~14 doubles per
   // cell each, levels included).
-  if (cfg.model == "electrodeposition") bytes += with_ghosts * sizeof(double) * (10 + 2 * 14);
+  if (cfg.model == "electrodeposition") {
+    bytes += with_ghosts * (sizeof(double) * (10 + 2 * 14) + 1);  // + the phase id
+    // GB films: staircase factors and the two potentials' face resistances, 3 axes each.
+    if (cfg.microstructure.present &&
+        cfg.microstructure.phases[micro::Phase::grain_boundary].film_thickness > 0)
+      bytes += with_ghosts * sizeof(double) * 9;
+  }
   // Liquid mode: 13 double work fields and two solver hierarchies.
   if (cfg.model == "liquid") bytes += with_ghosts * sizeof(double) * (13 + 2 * 14);
   return bytes;

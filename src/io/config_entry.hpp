@@ -24,7 +24,6 @@ namespace dnd::config_detail {
 
 using units::Kind;
 
-
 /// A YAML node with the key path that reached it, so every message can name both.
 struct Entry {
   YAML::Node node;
@@ -229,7 +228,7 @@ inline double sourced_value(const Entry& e, Kind kind) {
 /// Find, parse and kind-check a material named by `ref`; `file` receives its path (errors
 /// inside the material name that file).
 inline MaterialFile open_material_of_kind(const Entry& ref, const std::string& case_dir,
-                                   const std::string& kind, std::string& file) {
+                                          const std::string& kind, std::string& file) {
   file = find_material(ref, case_dir);
   MaterialFile mf = open_material(ref, file);
   const Entry m{mf.root, "", &file};
@@ -237,7 +236,6 @@ inline MaterialFile open_material_of_kind(const Entry& ref, const std::string& c
     m.at("kind").fail("this file is of kind '" + m.at("kind").str() + "', not '" + kind + "'");
   return mf;
 }
-
 
 /// The `microstructure:` block of an electrodeposition case (src/io/config_microstructure.cpp),
 /// read after the cell and grid.

@@ -130,6 +130,14 @@ void Writer::write(const std::string& name, const std::vector<std::int64_t>& dat
   write_dataset(hid_t(file_), name, {std::uint64_t(data.size())}, data.data(), H5T_NATIVE_INT64,
                 tmp_);
 }
+void Writer::write(const std::string& name, const std::vector<std::uint64_t>& dims,
+                   const std::uint8_t* data) {
+  write_dataset(hid_t(file_), name, dims, data, H5T_NATIVE_UINT8, tmp_);
+}
+void Writer::write(const std::string& name, const std::vector<std::uint64_t>& dims,
+                   const std::int32_t* data) {
+  write_dataset(hid_t(file_), name, dims, data, H5T_NATIVE_INT32, tmp_);
+}
 
 namespace {
 template <class T>
@@ -291,6 +299,110 @@ std::string Reader::attribute_string(const std::string& name) const {
   if (!ok) fail("cannot read dataset " + dataset, path_);
   while (!text.empty() && text.back() == '\0') text.pop_back();
   return text;
+}
+
+bool Reader::has_attribute(const std::string& name) const {
+  return H5Aexists(hid_t(file_), name.c_str()) > 0;
+}
+
+namespace {
+/// H5Lvisit callback: collects the links that lead to datasets.
+herr_t collect_dataset(hid_t group, const char* name, const H5L_info_t*, void* out) {
+  // Opening the object is the one test that reads the same in HDF5 1.10 and 1.12+ (the
+  // object-info calls changed signature between them).
+  const hid_t obj = H5Oopen(group, name, H5P_DEFAULT);
+  if (obj < 0) return 0;  // a dangling soft or external link: not a dataset we can read
+  if (H5Iget_type(obj) == H5I_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
+  H5Oclose(obj);
+  return 0;
+}
+}  // namespace
+
+std::vector<std::string> Reader::datasets() const {
+  std::vector<std::string> names;
+  H5Lvisit(hid_t(file_), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names);
+  return names;
+}
+
+std::string Reader::stored_type(const std::string& name) const {
+  const hid_t set = H5Dopen2(hid_t(file_), name.c_str(), H5P_DEFAULT);
+  if (set < 0) fail("no dataset " + name, path_);
+  const hid_t type = H5Dget_type(set);
+  const H5T_class_t cls = H5Tget_class(type);
+  const std::size_t bits = 8 * H5Tget_size(type);
+  std::string out;
+  switch (cls) {
+    case H5T_INTEGER:
+      out = (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
+      break;
+    case H5T_FLOAT:
+      out = "float" + std::to_string(bits);
+      break;
+    case H5T_STRING:
+      out = "string";
+      break;
+    case H5T_COMPOUND:
+      out = "compound";
+      break;
+    case H5T_ENUM:
+      out = "enum";
+      break;
+    case H5T_ARRAY:
+      out = "array";
+      break;
+    case H5T_BITFIELD:
+      out = "bitfield";
+      break;
+    case H5T_OPAQUE:
+      out = "opaque";
+      break;
+    case H5T_REFERENCE:
+      out = "reference";
+      break;
+    case H5T_VLEN:
+      out = "vlen";
+      break;
+    default:
+      out = "unknown";
+      break;
+  }
+  H5Tclose(type);
+  H5Dclose(set);
+  return out;
+}
+
+std::vector<std::int64_t> Reader::read_integers(const std::string& name,
+                                                const std::vector<std::uint64_t>& start,
+                                                const std::vector<std::uint64_t>& stride,
+                                                const std::vector<std::uint64_t>& count) const {
+  const std::string type = stored_type(name);
+  if (type.rfind("int", 0) != 0 && type.rfind("uint", 0) != 0)
+    fail("dataset " + name + " holds " + type + " values, not integers", path_);
+  if (start.empty() && stride.empty() && count.empty()) return read_int(name);
+  const std::size_t rank = dims(name).size();
+  if (start.size() != rank || stride.size() != rank || count.size() != rank)
+    fail("a selection of rank " + std::to_string(start.size()) + " in dataset " + name +
+             " of rank " + std::to_string(rank),
+         path_);
+  const hid_t set = H5Dopen2(hid_t(file_), name.c_str(), H5P_DEFAULT);
+  if (set < 0) fail("no dataset " + name, path_);
+  const std::vector<hsize_t> h_start(start.begin(), start.end()),
+      h_stride(stride.begin(), stride.end()), h_count(count.begin(), count.end());
+  std::size_t n = 1;
+  for (hsize_t c : h_count) n *= std::size_t(c);
+  std::vector<std::int64_t> out(n);
+  const hid_t file_space = H5Dget_space(set);
+  const hid_t mem_space = H5Screate_simple(int(rank), h_count.data(), nullptr);
+  const bool ok =
+      file_space >= 0 && mem_space >= 0 &&
+      H5Sselect_hyperslab(file_space, H5S_SELECT_SET, h_start.data(), h_stride.data(),
+                          h_count.data(), nullptr) >= 0 &&
+      H5Dread(set, H5T_NATIVE_INT64, mem_space, file_space, H5P_DEFAULT, out.data()) >= 0;
+  if (mem_space >= 0) H5Sclose(mem_space);
+  if (file_space >= 0) H5Sclose(file_space);
+  H5Dclose(set);
+  if (!ok) fail("cannot read a selection of dataset " + name, path_);
+  return out;
 }
 
 void write_text_atomic(const std::string& path, const std::string& text) {

@@ -33,8 +33,8 @@ std::vector<double> with_ghosts(const Grid& g, const std::vector<double>& interi
   for (int k = 0; k < g.n[2]; ++k)
     for (int j = 0; j < g.n[1]; ++j)
       for (int i = 0; i < g.n[0]; ++i)
-        all[std::size_t(l.offset() + i + std::int64_t(l.ext[0]) * (j + std::int64_t(l.ext[1]) * k))] =
-            interior[m++];
+        all[std::size_t(l.offset() + i +
+                        std::int64_t(l.ext[0]) * (j + std::int64_t(l.ext[1]) * k))] = interior[m++];
   return all;
 }
 
@@ -150,8 +150,8 @@ double geometric_tortuosity(const Microstructure& m, int axis) {
 }
 
 EffectiveReport effective_properties(const Microstructure& m, const PhaseTable& table,
-                                     const std::array<PhaseMaterial, kPhaseCount>& phases,
-                                     double t, int axes) {
+                                     const std::array<PhaseMaterial, kPhaseCount>& phases, double t,
+                                     int axes) {
   EffectiveReport rep;
   rep.dim = m.dim;
   rep.conducting_fraction = 1.0 - m.fraction(Phase::pore);
@@ -162,9 +162,8 @@ EffectiveReport effective_properties(const Microstructure& m, const PhaseTable& 
     if (!(axes & (1 << d))) continue;
     EffectiveAxis& ax = rep.axis[d];
     int it_ion = 0, it_e = 0;
-    ax.sigma_ion = effective_conductivity(m, table.sigma_ion,
-                                          table.has_film ? table.film_resistance_ion : 0.0, d,
-                                          &it_ion);
+    ax.sigma_ion = effective_conductivity(
+        m, table.sigma_ion, table.has_film ? table.film_resistance_ion : 0.0, d, &it_ion);
     ax.sigma_e = effective_conductivity(m, table.sigma_e,
                                         table.has_film ? table.film_resistance_e : 0.0, d, &it_e);
     ax.iterations = it_ion + it_e;
@@ -173,10 +172,10 @@ EffectiveReport effective_properties(const Microstructure& m, const PhaseTable& 
   }
   const PhaseMaterial& gb = phases[Phase::grain_boundary];
   if (gb.present && gb.film_thickness > 0.0) {
-    rep.brick_ion = brick_layer(m.dim, rep.grain_size, gb.film_thickness, rep.sigma0_ion,
-                                gb.sigma_ion.at(t));
-    rep.brick_e = brick_layer(m.dim, rep.grain_size, gb.film_thickness, rep.sigma0_e,
-                              gb.sigma_e.at(t));
+    rep.brick_ion =
+        brick_layer(m.dim, rep.grain_size, gb.film_thickness, rep.sigma0_ion, gb.sigma_ion.at(t));
+    rep.brick_e =
+        brick_layer(m.dim, rep.grain_size, gb.film_thickness, rep.sigma0_e, gb.sigma_e.at(t));
   }
   return rep;
 }

@@ -9,7 +9,9 @@ constexpr const char* kNames[kPhaseCount] = {"grain", "grain_boundary", "pore", 
                                              "damage_layer"};
 }
 
-const char* phase_name(int id) { return id >= 0 && id < kPhaseCount ? kNames[id] : "unknown"; }
+const char* phase_name(int id) {
+  return id >= 0 && id < kPhaseCount ? kNames[id] : "unknown";
+}
 
 int phase_id(const std::string& name) {
   for (int p = 0; p < kPhaseCount; ++p)

@@ -27,11 +27,11 @@ FilmMapping map_film(double delta, double sigma_film, double w_gb, double sigma_
   return f;
 }
 
-PhaseTable phase_table(const std::array<PhaseMaterial, kPhaseCount>& phases, double t,
-                       double w_gb, double floor, bool metal_filled_pores,
-                       double metal_sigma) {
+PhaseTable phase_table(const std::array<PhaseMaterial, kPhaseCount>& phases, double t, double w_gb,
+                       double floor, bool metal_filled_pores, double metal_sigma) {
   const PhaseMaterial& grain_mat = phases[Phase::grain];
-  if (!grain_mat.present) throw std::invalid_argument("phase_table: the grain phase has no material");
+  if (!grain_mat.present)
+    throw std::invalid_argument("phase_table: the grain phase has no material");
   PhaseTable tab;
   const double g_ion = grain_mat.sigma_ion.at(t), g_e = grain_mat.sigma_e.at(t);
   const double g_int = grain_mat.conductance_int.ref > 0 ? grain_mat.conductance_int.at(t) : 0.0;

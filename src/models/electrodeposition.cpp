@@ -326,11 +326,10 @@ struct Electrodeposition::Saved {
 Electrodeposition::~Electrodeposition() = default;
 
 static ReactionState reaction_state(const ElectrodepositionParams& p,
-                                    const Field<std::uint8_t>& phase,
-                                    const micro::PhaseTable& tab, bool i0_varies,
-                                    const InterfaceRelaxation* front, const Field<real>& xi,
-                                    const Field<double>& cap, const Field<double>& noise,
-                                    bool has_noise, double dt) {
+                                    const Field<std::uint8_t>& phase, const micro::PhaseTable& tab,
+                                    bool i0_varies, const InterfaceRelaxation* front,
+                                    const Field<real>& xi, const Field<double>& cap,
+                                    const Field<double>& noise, bool has_noise, double dt) {
   ReactionState s;
   s.gibbs = front != nullptr;
   s.k = p.kinetics;
@@ -414,9 +413,10 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     ++rep.newton_iterations;
     old_l_.copy_from(phi_l_);
     old_s_.copy_from(phi_s_);
-    reaction_and_rhs_l(
-        g, reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
-        phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
+    reaction_and_rhs_l(g,
+                       reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_,
+                                      noise_, has_noise_, step_dt_),
+                       phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
     // Counter electrode linearised about the face value of the previous iterate.
     if (p_.counter_butler_volmer) {
       const BoundaryCondition bc = bcs_l().side[0][1];
@@ -509,7 +509,8 @@ void Electrodeposition::prepare_state(double dt) {
 double Electrodeposition::measure_front_speed() const {
   if (!front_) return 0.0;
   return front_speed_max(grid_,
-                         reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, false, 0.0),
+                         reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_,
+                                        rate_cap_, noise_, false, 0.0),
                          phi_l_.view(), phi_s_.view());
 }
 
@@ -524,7 +525,9 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
   for (int pass = 0; pass < (front_ ? 2 : 1); ++pass) {
     prepare_state(0.0);
     rep = solve_prepared(control);
-    final_rate(grid_, reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, has_noise_, 0.0),
+    final_rate(grid_,
+               reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_,
+                              has_noise_, 0.0),
                phi_l_.view(), phi_s_.view(), rate_.view());
     front_speed_ = measure_front_speed();
   }
@@ -585,7 +588,8 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
   prepare_state(dt);
-  const ReactionState st = reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
+  const ReactionState st = reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_,
+                                          rate_cap_, noise_, has_noise_, dt);
   auto rate_now = [&] { return final_rate(grid_, st, phi_l_.view(), phi_s_.view(), rate_.view()); };
   // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
   const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
@@ -740,8 +744,7 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
 void Electrodeposition::film_resistances(const View<double>& xi_seen) {
   for (int axis = 0; axis < grid_.dim; ++axis)
     film_face_resistance(grid_, axis, film_[axis].view(), xi_seen, table_.film_resistance_ion,
-                         table_.film_resistance_e, face_r_l_[axis].view(),
-                         face_r_s_[axis].view());
+                         table_.film_resistance_e, face_r_l_[axis].view(), face_r_s_[axis].view());
 }
 
 void Electrodeposition::set_microstructure(const micro::Microstructure& m) {
@@ -752,7 +755,8 @@ void Electrodeposition::set_microstructure(const micro::Microstructure& m) {
                                   std::to_string(m.n[2]) + " cells, the grid another shape");
   phase_.upload_interior(m.phase);
   i0_varies_ = false;
-  for (int q = 0; q < micro::kPhaseCount; ++q) i0_varies_ = i0_varies_ || table_.i0_factor[q] != 1.0;
+  for (int q = 0; q < micro::kPhaseCount; ++q)
+    i0_varies_ = i0_varies_ || table_.i0_factor[q] != 1.0;
   has_film_ = false;
   if (!table_.has_film) return;
   const bool periodic[3] = {false, p_.lateral_periodic, p_.lateral_periodic};

@@ -20,6 +20,11 @@ class Writer {
   void write(const std::string& name, const std::vector<std::uint64_t>& dims, const double* data);
   void write(const std::string& name, const std::vector<std::uint64_t>& dims, const float* data);
   void write(const std::string& name, const std::vector<std::int64_t>& data);
+  /// Integer datasets stored as they are (uint8, int32), e.g. label and id images.
+  void write(const std::string& name, const std::vector<std::uint64_t>& dims,
+             const std::uint8_t* data);
+  void write(const std::string& name, const std::vector<std::uint64_t>& dims,
+             const std::int32_t* data);
   /// Attributes on the root group.
   void attribute(const std::string& name, double value);
   void attribute(const std::string& name, std::int64_t value);
@@ -46,6 +51,21 @@ class Reader {
   double attribute_double(const std::string& name) const;
   std::int64_t attribute_int(const std::string& name) const;
   std::string attribute_string(const std::string& name) const;
+
+  /// Whether the root group has an attribute of this name.
+  bool has_attribute(const std::string& name) const;
+  /// Slash-separated paths of every dataset in the file, in name order (for messages).
+  std::vector<std::string> datasets() const;
+  /// How a dataset is stored: "int8" .. "uint64", "float32", "float64", "string", or the
+  /// HDF5 type class ("compound", "enum", ...) for the others.
+  std::string stored_type(const std::string& name) const;
+  /// An integer dataset of any width and sign, converted to int64 (uint64 values above
+  /// INT64_MAX saturate). `start`, `stride` and `count` (C order, like dims()) select a
+  /// strided box; all empty: the whole dataset. Throws for a dataset that is not integer.
+  std::vector<std::int64_t> read_integers(const std::string& name,
+                                          const std::vector<std::uint64_t>& start = {},
+                                          const std::vector<std::uint64_t>& stride = {},
+                                          const std::vector<std::uint64_t>& count = {}) const;
 
  private:
   std::string path_;

@@ -39,8 +39,8 @@ struct EffectiveAxis {
 struct EffectiveReport {
   int dim = 2;
   std::array<EffectiveAxis, 3> axis{};
-  double conducting_fraction = 1.0;    ///< non-pore volume fraction
-  double grain_size = 0.0;             ///< m, (V/N)^(1/dim)
+  double conducting_fraction = 1.0;         ///< non-pore volume fraction
+  double grain_size = 0.0;                  ///< m, (V/N)^(1/dim)
   double sigma0_ion = 0.0, sigma0_e = 0.0;  ///< grain interior, S/m
   /// Brick-layer estimate, eq. (54), from the grain size, the GB film and the grains
   /// (0 when the microstructure has no GB film).
@@ -50,7 +50,7 @@ struct EffectiveReport {
 /// Everything above for the phases' materials at temperature t (K), along the axes whose
 /// bit is set in axes (1 x, 2 y, 4 z).
 EffectiveReport effective_properties(const Microstructure& m, const PhaseTable& table,
-                                     const std::array<PhaseMaterial, kPhaseCount>& phases,
-                                     double t, int axes = 7);
+                                     const std::array<PhaseMaterial, kPhaseCount>& phases, double t,
+                                     int axes = 7);
 
 }  // namespace dnd::micro

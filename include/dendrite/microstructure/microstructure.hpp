@@ -72,16 +72,16 @@ enum class Site { random, grain_boundary, triple_junction };
 
 /// Spherical (3D) or circular (2D) inclusions, placed until their volume fraction is reached.
 struct InclusionSpec {
-  double fraction = 0.0;     ///< target volume fraction of the electrolyte region
-  Site site = Site::random;  ///< centres anywhere, on GB cells, or at triple junctions
-  double mean_radius = 0.0;  ///< m
+  double fraction = 0.0;       ///< target volume fraction of the electrolyte region
+  Site site = Site::random;    ///< centres anywhere, on GB cells, or at triple junctions
+  double mean_radius = 0.0;    ///< m
   double radius_spread = 0.0;  ///< sigma of ln(radius) (0: all equal)
 };
 
 struct GeneratorSpec {
   int dim = 2;
   int n[3] = {1, 1, 1};
-  double voxel = 0.0;  ///< m
+  double voxel = 0.0;                      ///< m
   bool periodic[3] = {false, true, true};  ///< x never wraps (electrodes); lateral axes do
   std::uint64_t seed = 1;
   /// Either the number of grains or the mean grain size (the other 0). The mean grain size
@@ -119,10 +119,10 @@ enum class LabelFormat { hdf5, raw, tiff };
 struct ImportSpec {
   std::string file;
   LabelFormat format = LabelFormat::hdf5;
-  std::string dataset = "phase";  ///< hdf5: dataset of the labels
-  std::string grain_dataset;      ///< hdf5: optional dataset of grain ids ("" none)
-  std::string grain_file;         ///< tiff/raw: optional image of grain ids ("" none)
-  int dims[3] = {0, 0, 0};        ///< raw: nx, ny, nz (nz 1 for 2D)
+  std::string dataset = "phase";   ///< hdf5: dataset of the labels
+  std::string grain_dataset;       ///< hdf5: optional dataset of grain ids ("" none)
+  std::string grain_file;          ///< tiff/raw: optional image of grain ids ("" none)
+  int dims[3] = {0, 0, 0};         ///< raw: nx, ny, nz (nz 1 for 2D)
   std::string raw_type = "uint8";  ///< raw: uint8, uint16, int16, uint32, int32
   bool big_endian = false;         ///< raw
   /// Label value -> phase id. Empty: the labels are phase ids (files written by dendrite).
@@ -130,8 +130,8 @@ struct ImportSpec {
   double voxel = 0.0;  ///< m (required)
   int crop_lo[3] = {0, 0, 0};
   int crop_hi[3] = {-1, -1, -1};  ///< exclusive; -1: to the end
-  int downsample = 1;  ///< keep every k-th voxel (the first of each k^dim block)
-  double gb_width = 0.0;  ///< m, width of the GB band in the image (0: measured as 0)
+  int downsample = 1;             ///< keep every k-th voxel (the first of each k^dim block)
+  double gb_width = 0.0;          ///< m, width of the GB band in the image (0: measured as 0)
 };
 
 /// Read a label image. Grain ids: from the grain dataset/file if given, else connected

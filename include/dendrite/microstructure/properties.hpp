@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "dendrite/microstructure/microstructure.hpp"
 #include "dendrite/core/box.hpp"
+#include "dendrite/microstructure/microstructure.hpp"
 #include "dendrite/models/arrhenius.hpp"
 
 namespace dnd::micro {
@@ -59,8 +59,8 @@ PhaseTable uniform_table(double sigma_ion, double sigma_e);
 /// and the series resistance  r = w_gb / sigma_n - w_gb / sigma_t >= 0  that the band's mid
 /// plane must add so that band plus face give sigma_n across.
 struct FilmMapping {
-  double sigma_along = 0.0;       ///< S/m
-  double sigma_across = 0.0;      ///< S/m
+  double sigma_along = 0.0;        ///< S/m
+  double sigma_across = 0.0;       ///< S/m
   double series_resistance = 0.0;  ///< ohm m^2
 };
 FilmMapping map_film(double delta, double sigma_film, double w_gb, double sigma_grain);
@@ -69,9 +69,8 @@ FilmMapping map_film(double delta, double sigma_film, double w_gb, double sigma_
 /// material are the grain's (pores: insulating floors unless metal_filled_pores).
 /// i0 factors are conductance_int(T) / grain conductance_int(T). `floor` (S/m) is the
 /// conductivity of an insulating pore, ionic and electronic.
-PhaseTable phase_table(const std::array<PhaseMaterial, kPhaseCount>& phases, double t,
-                       double w_gb, double floor, bool metal_filled_pores,
-                       double metal_sigma);
+PhaseTable phase_table(const std::array<PhaseMaterial, kPhaseCount>& phases, double t, double w_gb,
+                       double floor, bool metal_filled_pores, double metal_sigma);
 
 /// Staircase factors of eq. (52) per axis and face, laid out like the solver's face weights
 /// (low face of each cell, index n the periodic copy of face 0 or 0 on a physical side):

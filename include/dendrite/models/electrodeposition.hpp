@@ -202,8 +202,8 @@ class Electrodeposition {
   Field<real> xi_, next_;
   Field<double> phi_l_, phi_s_, rate_cap_, noise_, rate_, g_, sig_l_, sig_s_, rhs_, old_l_, old_s_;
   micro::PhaseTable table_;
-  Field<std::uint8_t> phase_;               ///< phase id per cell (all 0: uniform electrolyte)
-  std::array<Field<double>, 3> film_;       ///< staircase factors of eq. (52) on GB faces
+  Field<std::uint8_t> phase_;          ///< phase id per cell (all 0: uniform electrolyte)
+  std::array<Field<double>, 3> film_;  ///< staircase factors of eq. (52) on GB faces
   std::array<Field<double>, 3> face_r_l_, face_r_s_;  ///< film resistances, ohm m^2
   bool has_film_ = false;
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1

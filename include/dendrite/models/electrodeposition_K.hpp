@@ -87,7 +87,11 @@ DND_INLINE double sigma_s(double xi, double e, const Conductivity& c) {
   const double h = interp_h(clamp(xi, 0.0, 1.0));
   return c.metal * h + e * (1.0 - h);
 }
-DND_INLINE double sigma_l(double xi, const Conductivity& c) { return sigma_l(xi, c.ion, c); }
-DND_INLINE double sigma_s(double xi, const Conductivity& c) { return sigma_s(xi, c.e, c); }
+DND_INLINE double sigma_l(double xi, const Conductivity& c) {
+  return sigma_l(xi, c.ion, c);
+}
+DND_INLINE double sigma_s(double xi, const Conductivity& c) {
+  return sigma_s(xi, c.e, c);
+}
 
 }  // namespace dnd::echem
