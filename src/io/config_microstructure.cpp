@@ -66,7 +66,7 @@ micro::InclusionSpec read_inclusions(const Entry& e) {
 }
 
 void read_generate(const Entry& e, micro::GeneratorSpec& s) {
-  e.allow_only({"seed", "grains", "grain_size", "size_spread", "gb_width", "pores",
+  e.allow_only({"seed", "grains", "grain_size", "size_spread", "regularity", "gb_width", "pores",
                 "secondary_phase", "damage_layer", "contact"});
   if (e.has("seed")) {
     const std::int64_t seed = e.at("seed").integer();
@@ -91,6 +91,12 @@ void read_generate(const Entry& e, micro::GeneratorSpec& s) {
       sp.fail(
           "must lie in [0, 0.5] (sigma of ln grain size); wider spreads lose most grains "
           "in a Laguerre tessellation of uniform seeds");
+  }
+  if (e.has("regularity")) {
+    const Entry r = e.at("regularity");
+    s.regularity = r.number();
+    if (!(s.regularity >= 0.0 && s.regularity < 0.9))
+      r.fail("must lie in [0, 0.9): the least seed spacing over the sum of the grain radii");
   }
   if (e.has("gb_width")) {
     s.gb_width = e.at("gb_width").quantity(Kind::length);

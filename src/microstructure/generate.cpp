@@ -147,6 +147,9 @@ void validate_inclusions(const InclusionSpec& inc, const std::string& name, doub
 /// Checks every field that generate() does not already check while building the box and the
 /// grain count.
 void validate_rest(const GeneratorSpec& s, const Box& b) {
+  require_finite_nonnegative(s.regularity, "regularity");
+  if (s.regularity >= 0.9)
+    fail("regularity", "must be < 0.9 (seed spacing / grain size), got " + number(s.regularity));
   require_finite_nonnegative(s.size_spread, "size_spread");
   if (s.size_spread > 2) fail("size_spread", "must be <= 2, got " + number(s.size_spread));
   require_finite_nonnegative(s.gb_width, "gb_width");
@@ -181,25 +184,90 @@ struct Seed {
   double w;     ///< cells^2: Laguerre weight (0 for Voronoi)
 };
 
-/// Seeds uniform in the box; weights r^2 with r = grain_size/2 exp(size_spread z), z ~ N(0,1).
-/// Seeds are not spaced by their radii, so a heavy seed can swallow light neighbours: their
-/// Laguerre cells are empty (400 seeds in 2D: ~3 % empty at spread 0.2, ~25 % at 0.5, over
-/// half at 0.7, and from spread 1 the heaviest seed takes nearly the whole box).
+/// Seeds by random sequential addition: candidate positions are drawn uniformly (attempt a
+/// uses draw index a) and kept when no kept seed lies closer than regularity (r_i + r_j),
+/// with r the grain radius, grain_size/2 exp(size_spread z) (z ~ N(0,1), drawn per grain).
+/// regularity 0 keeps every candidate: a Poisson-Voronoi (or Poisson-Laguerre) tessellation.
+/// Spacing seeds by their radii is what keeps heavy Laguerre seeds from swallowing light
+/// neighbours: without it (400 seeds in 2D) ~25 % of the cells are empty at spread 0.5 and
+/// nearly all from spread 1. Laguerre weights are r^2.
 std::vector<Seed> draw_seeds(const GeneratorSpec& s, const Box& b, int grains) {
   // Cells: the mean grain size, also when the count was given.
   const double size =
       s.grain_size > 0 ? s.grain_size / b.voxel : std::pow(double(b.cells()) / grains, 1.0 / b.dim);
-  std::vector<Seed> seeds(grains);
-  for (int g = 0; g < grains; ++g) {
-    Seed& seed = seeds[g];
-    for (int d = 0; d < 3; ++d)
-      seed.p[d] = d < b.dim ? b.n[d] * uniform01(s.seed, stream::seed_axis + d, g) : 0.5;
-    seed.w = 0.0;
-    if (s.size_spread > 0) {
-      const double r =
+  std::vector<double> radius(grains, 0.5 * size);
+  if (s.size_spread > 0)
+    for (int g = 0; g < grains; ++g)
+      radius[g] =
           0.5 * size * std::exp(s.size_spread * standard_normal(s.seed, stream::seed_radius, g));
-      seed.w = r * r;
+  const double r_max = *std::max_element(radius.begin(), radius.end());
+  // Buckets of edge >= the largest exclusion distance: neighbours lie in the 3^dim around.
+  const double reach = s.regularity * 2.0 * r_max;
+  int nb[3] = {1, 1, 1};
+  for (int d = 0; d < b.dim; ++d)
+    nb[d] = reach > 0 ? std::max(1, std::min(b.n[d], int(b.n[d] / reach))) : 1;
+  std::vector<std::vector<int>> buckets(std::size_t(nb[0]) * nb[1] * nb[2]);
+  auto bucket_of = [&](const double p[3], int q[3]) {
+    for (int d = 0; d < 3; ++d) q[d] = d < b.dim ? std::min(nb[d] - 1, int(p[d] / b.n[d] * nb[d])) : 0;
+  };
+  std::vector<Seed> seeds;
+  seeds.reserve(grains);
+  const std::uint64_t max_attempts = 1000 + 200 * std::uint64_t(grains);
+  for (std::uint64_t a = 0; int(seeds.size()) < grains; ++a) {
+    if (a >= max_attempts)
+      fail("regularity", "placed only " + std::to_string(seeds.size()) + " of " +
+                             std::to_string(grains) + " seeds in " + std::to_string(a) +
+                             " attempts: lower regularity (seeds cannot be spaced that far)");
+    const int g = int(seeds.size());
+    Seed cand;
+    for (int d = 0; d < 3; ++d)
+      cand.p[d] = d < b.dim ? b.n[d] * uniform01(s.seed, stream::seed_axis + d, a) : 0.5;
+    cand.w = s.size_spread > 0 ? radius[g] * radius[g] : 0.0;
+    bool ok = true;
+    if (s.regularity > 0) {
+      int q[3];
+      bucket_of(cand.p, q);
+      const int kr = b.dim == 3 ? 1 : 0;
+      for (int dk = -kr; dk <= kr && ok; ++dk)
+        for (int dj = -1; dj <= 1 && ok; ++dj)
+          for (int di = -1; di <= 1 && ok; ++di) {
+            int c[3] = {q[0] + di, q[1] + dj, q[2] + dk};
+            bool skip = false;
+            for (int d = 0; d < 3; ++d) {
+              if (c[d] >= 0 && c[d] < nb[d]) continue;
+              if (d < b.dim && b.periodic[d] && nb[d] > 2)
+                c[d] = (c[d] + nb[d]) % nb[d];
+              else
+                skip = true;
+            }
+            if (skip) continue;
+            for (int other : buckets[std::size_t(c[0]) + std::size_t(nb[0]) * (c[1] + std::size_t(nb[1]) * c[2])]) {
+              double dist2 = 0.0;
+              for (int d = 0; d < b.dim; ++d) {
+                const double sep = b.separation(d, cand.p[d] - seeds[other].p[d]);
+                dist2 += sep * sep;
+              }
+              const double min_dist = s.regularity * (radius[g] + radius[other]);
+              if (dist2 < min_dist * min_dist) ok = false;
+            }
+          }
+      // Few buckets along a periodic axis: the 3 x 3 search may miss wrapped neighbours.
+      if (ok && (nb[0] <= 2 || nb[1] <= 2 || (b.dim == 3 && nb[2] <= 2)))
+        for (int other = 0; other < g && ok; ++other) {
+          double dist2 = 0.0;
+          for (int d = 0; d < b.dim; ++d) {
+            const double sep = b.separation(d, cand.p[d] - seeds[other].p[d]);
+            dist2 += sep * sep;
+          }
+          const double min_dist = s.regularity * (radius[g] + radius[other]);
+          if (dist2 < min_dist * min_dist) ok = false;
+        }
     }
+    if (!ok) continue;
+    int q[3];
+    bucket_of(cand.p, q);
+    buckets[std::size_t(q[0]) + std::size_t(nb[0]) * (q[1] + std::size_t(nb[1]) * q[2])].push_back(g);
+    seeds.push_back(cand);
   }
   return seeds;
 }

@@ -44,9 +44,12 @@ PhaseTable phase_table(const std::array<PhaseMaterial, kPhaseCount>& phases, dou
     tab.nucleation_factor[p] = m.nucleation_factor;
     tab.fracture_resistance[p] = m.fracture_resistance;
   }
-  // An insulating pore conducts at the floor; a metal-filled one conducts electrons as metal.
-  tab.sigma_ion[Phase::pore] = floor;
-  tab.sigma_e[Phase::pore] = metal_filled_pores ? metal_sigma : floor;
+  // An insulating pore conducts at a floor of 1e-6 of the grain's value (both potentials
+  // stay solvable, 1e6 is far inside the solver's 1e13 range, and the floor current is 1e-6
+  // of the grain's); a metal-filled one conducts electrons as metal.
+  (void)floor;
+  tab.sigma_ion[Phase::pore] = kPoreContrast * g_ion;
+  tab.sigma_e[Phase::pore] = metal_filled_pores ? metal_sigma : kPoreContrast * g_e;
   tab.fracture_resistance[Phase::pore] = 0.0;
   if (!phases[Phase::pore].present) tab.nucleation_factor[Phase::pore] = 1.0;
   const PhaseMaterial& gb = phases[Phase::grain_boundary];
@@ -110,7 +113,12 @@ FilmFaces film_faces(const Microstructure& m, const Grid& g, const bool periodic
           if (c == 0 && !periodic[axis]) continue;
           lo[axis] = (c - 1 + n) % n;
           const std::size_t a = m.index(lo[0], lo[1], lo[2]), b = m.index(i, j, k);
-          if (m.phase[a] != Phase::grain_boundary || m.phase[b] != Phase::grain_boundary) continue;
+          // A boundary between grains (the band's mid plane; a digital band may leave a grain
+          // cell against it), not one against a pore, particle or damage layer.
+          auto solid = [&](std::size_t c) {
+            return m.phase[c] == Phase::grain_boundary || m.phase[c] == Phase::grain;
+          };
+          if (!solid(a) || !solid(b)) continue;
           if (m.grain[a] == m.grain[b]) continue;
           const auto nrm = centre_normal(m, m.grain[a], m.grain[b], len, periodic);
           const double s = std::abs(nrm[0]) + std::abs(nrm[1]) + std::abs(nrm[2]);

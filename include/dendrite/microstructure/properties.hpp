@@ -65,10 +65,14 @@ struct FilmMapping {
 };
 FilmMapping map_film(double delta, double sigma_film, double w_gb, double sigma_grain);
 
+/// Conductivity of an insulating pore relative to the grain's, ionic and electronic.
+inline constexpr double kPoreContrast = 1e-6;
+
 /// The table at temperature T (K) from the materials of each phase; phases without a
-/// material are the grain's (pores: insulating floors unless metal_filled_pores).
-/// i0 factors are conductance_int(T) / grain conductance_int(T). `floor` (S/m) is the
-/// conductivity of an insulating pore, ionic and electronic.
+/// material are the grain's. Pores are insulating (kPoreContrast times the grain's
+/// conductivities) or, with metal_filled_pores, conduct electrons as the metal
+/// (metal_sigma, S/m). i0 factors are conductance_int(T) / grain conductance_int(T).
+/// `floor` is unused (kept for the metal's ionic floor, which eq. 25 applies itself).
 PhaseTable phase_table(const std::array<PhaseMaterial, kPhaseCount>& phases, double t, double w_gb,
                        double floor, bool metal_filled_pores, double metal_sigma);
 
