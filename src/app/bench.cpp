@@ -11,8 +11,10 @@
 
 #include "dendrite/core/memory.hpp"
 #include "dendrite/core/parallel.hpp"
+#include "dendrite/microstructure/properties.hpp"
 #include "dendrite/models/allen_cahn.hpp"
 #include "dendrite/models/cell_setup.hpp"
+#include "dendrite/models/electrodeposition_K.hpp"
 #include "dendrite/models/liquid.hpp"
 #include "dendrite/solver/elliptic.hpp"
 
@@ -233,6 +235,62 @@ void bench_liquid(std::ostream& os, double copy_bw, double scale) {
 }
 
 /// Case label with its size, e.g. "ac3d 256^3" (--scale changes the size).
+/// The per-cell property path of eq. (25) two ways (docs/performance.md): the electrolyte
+/// conductivities by phase id from a PhaseTable passed by value (1 byte per cell read) or
+/// from two stored double fields (16 bytes), each with xi read and sigma_l, sigma_s written.
+void bench_properties(std::ostream& os, double copy_bw, int n) {
+  const Grid g = make_grid(3, {n, n, n}, 1e-7, 0);
+  Field<real> xi(g);
+  Field<std::uint8_t> phase(g);
+  Field<double> ion(g), el(g), sl(g), ss(g);
+  const View<real> xv = xi.view();
+  const View<std::uint8_t> pv = phase.view();
+  const View<double> iv = ion.view(), ev = el.view(), lv = sl.view(), sv = ss.view();
+  micro::PhaseTable tab;
+  for (int p = 0; p < micro::kPhaseCount; ++p) {
+    tab.sigma_ion[p] = 1.5 / (1 + p);
+    tab.sigma_e[p] = 2.35e-5 * (1 + p);
+  }
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        xv(i, j, k) = real(((i + j + k) % 7) / 6.0);
+        const int p = (i / 5 + j / 7 + k / 3) % micro::kPhaseCount;
+        pv(i, j, k) = std::uint8_t(p);
+        iv(i, j, k) = tab.sigma_ion[p];
+        ev(i, j, k) = tab.sigma_e[p];
+      });
+  echem::Conductivity c;
+  c.metal = 2.1e7;
+  c.floor = 1e-4;
+  c.linear_ionic = true;
+  double lookup = 1e300, stored = 1e300;
+  for (int rep = 0; rep < 5; ++rep) {
+    auto t0 = clock_type::now();
+    parallel_for(
+        g.interior(), DND_LAMBDA(int i, int j, int k) {
+          const double x = double(xv(i, j, k));
+          const int p = pv(i, j, k);
+          lv(i, j, k) = echem::sigma_l(x, tab.sigma_ion[p], c);
+          sv(i, j, k) = echem::sigma_s(x, tab.sigma_e[p], c);
+        });
+    lookup = std::min(lookup, seconds_since(t0));
+    t0 = clock_type::now();
+    parallel_for(
+        g.interior(), DND_LAMBDA(int i, int j, int k) {
+          const double x = double(xv(i, j, k));
+          lv(i, j, k) = echem::sigma_l(x, iv(i, j, k), c);
+          sv(i, j, k) = echem::sigma_s(x, ev(i, j, k), c);
+        });
+    stored = std::min(stored, seconds_since(t0));
+  }
+  const double cells = double(g.cells());
+  const std::string name = "props " + std::to_string(n) + "^3";
+  report(os, (name + " lookup").c_str(), cells, 1, lookup, 1 + sizeof(real) + 16, copy_bw,
+         "phase id + table: 1 B/cell of properties");
+  report(os, (name + " fields").c_str(), cells, 1, stored, 16 + sizeof(real) + 16, copy_bw,
+         "two stored doubles: 16 B/cell");
+}
+
 std::string sized(const char* name, int n, int dim) {
   return std::string(name) + " " + std::to_string(n) + "^" + std::to_string(dim);
 }
@@ -240,7 +298,7 @@ std::string sized(const char* name, int n, int dim) {
 }  // namespace
 
 std::vector<std::string> bench_cases() {
-  return {"ac2d-peer", "ac3d", "poisson2d", "poisson3d", "ed2d", "hold", "lq2d"};
+  return {"ac2d-peer", "ac3d", "poisson2d", "poisson3d", "ed2d", "hold", "lq2d", "props"};
 }
 
 int run_bench(const BenchOptions& opt, std::ostream& os) {
@@ -264,6 +322,7 @@ int run_bench(const BenchOptions& opt, std::ostream& os) {
   if (wanted("hold")) bench_hold(os, std::max(0.25, std::min(1.0, opt.scale)));
   if (wanted("lq2d")) bench_liquid(os, bw, std::max(0.25, opt.scale));
   if (wanted("poisson3d")) bench_poisson(os, bw, 3, n3p, sized("poisson3d", n3p, 3).c_str());
+  if (wanted("props")) bench_properties(os, bw, n3);
   return 0;
 }
 

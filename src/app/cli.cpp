@@ -66,7 +66,8 @@ const char* kBenchHelp =
     "potentials solved every step), hold (a 30-min galvanostatic hold at 0.5 mA/cm^2 on the\n"
     "example's 90 x 40 cell: simulated seconds per wall second and steps, chen2015 against\n"
     "the adaptive gibbs_thomson form), lq2d (a liquid-electrolyte step of the Hong &\n"
-    "Viswanathan benchmark, 400 x 200 cells).\n"
+    "Viswanathan benchmark, 400 x 200 cells), props (the per-cell conductivities of eq. 25\n"
+    "from a phase id and table against two stored fields, 256^3).\n"
     "--scale S (0 < S <= 4) multiplies the sizes of every case but ac2d-peer: S < 1 for a\n"
     "quick look, S = 2 to fill a GPU (ac3d 512^3, poisson2d 2048^2). Each line reports\n"
     "cell-updates per second and bandwidth as a fraction of a copy measured in the same run.\n";

@@ -18,7 +18,7 @@ namespace dnd {
 namespace {
 
 const char* kMicroHelp =
-    "usage: dendrite microstructure FILE.yaml\n"
+    "usage: dendrite microstructure FILE.yaml [--output-dir DIR]\n"
     "\n"
     "Generate (Voronoi/Laguerre polycrystal with GBs, pores, particles, a damage layer, a\n"
     "partly contacting anode) or import (HDF5, raw, multi-page TIFF label image) the\n"
@@ -140,11 +140,20 @@ double bytes_per_cell(const RunConfig& cfg) {
 
 int microstructure_command(const std::vector<std::string>& args, std::ostream& out,
                            std::ostream& err) {
-  std::string path;
-  for (const std::string& s : args) {
+  std::string path, outdir;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& s = args[i];
     if (s == "--help" || s == "-h") {
       out << kMicroHelp;
       return 0;
+    }
+    if (s == "--output-dir") {
+      if (i + 1 >= args.size()) {
+        err << "dendrite: --output-dir needs a directory\n\n" << kMicroHelp;
+        return 2;
+      }
+      outdir = args[++i];
+      continue;
     }
     if (!s.empty() && s[0] == '-') {
       err << "dendrite: unknown option '" << s << "'\n\n" << kMicroHelp;
@@ -161,7 +170,8 @@ int microstructure_command(const std::vector<std::string>& args, std::ostream& o
     return 2;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const MicrostructureFile f = load_microstructure_file(path);
+  MicrostructureFile f = load_microstructure_file(path);
+  if (!outdir.empty()) f.output.dir = outdir;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out << path << ": " << (f.micro.generated ? "generated" : "imported") << " in " << si(secs, 3)
       << " s\n"

@@ -13,6 +13,7 @@
 #include "dendrite/io/insitu.hpp"
 #include "dendrite/io/output.hpp"
 #include "dendrite/io/units.hpp"
+#include "dendrite/microstructure/microstructure.hpp"
 
 namespace dnd {
 
@@ -39,7 +40,17 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   fs::create_directories(dir);
   const std::string ckpt_path = dir + "/checkpoint/checkpoint.h5";
   const std::string table_path = dir + "/scalars.csv";
-  const Provenance prov = Provenance::current(cfg.text, cfg.source);
+  // An imported microstructure is not in the case text: its fingerprint is, so outputs name
+  // it and a checkpoint refuses to resume on another one.
+  std::string case_text = cfg.text;
+  if (cfg.microstructure.present) {
+    case_text += "\n# microstructure fingerprint " +
+                 micro::fingerprint(*cfg.microstructure.structure) +
+                 " (phase and grain ids, FNV-1a 64)\n";
+    micro::write_microstructure(dir + "/microstructure.h5", *cfg.microstructure.structure,
+                                cfg.text);
+  }
+  const Provenance prov = Provenance::current(case_text, cfg.source);
 
   const std::unique_ptr<Simulation> sim = make_simulation(cfg);
   FieldWriter writer(dir, cfg.output.name, cfg.grid, prov);

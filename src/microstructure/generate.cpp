@@ -206,9 +206,10 @@ std::vector<Seed> draw_seeds(const GeneratorSpec& s, const Box& b, int grains) {
   int nb[3] = {1, 1, 1};
   for (int d = 0; d < b.dim; ++d)
     nb[d] = reach > 0 ? std::max(1, std::min(b.n[d], int(b.n[d] / reach))) : 1;
-  std::vector<std::vector<int>> buckets(std::size_t(nb[0]) * nb[1] * nb[2]);
+  std::vector<std::vector<int>> buckets(static_cast<std::size_t>(nb[0]) * nb[1] * nb[2]);
   auto bucket_of = [&](const double p[3], int q[3]) {
-    for (int d = 0; d < 3; ++d) q[d] = d < b.dim ? std::min(nb[d] - 1, int(p[d] / b.n[d] * nb[d])) : 0;
+    for (int d = 0; d < 3; ++d)
+      q[d] = d < b.dim ? std::min(nb[d] - 1, int(p[d] / b.n[d] * nb[d])) : 0;
   };
   std::vector<Seed> seeds;
   seeds.reserve(grains);
@@ -241,7 +242,8 @@ std::vector<Seed> draw_seeds(const GeneratorSpec& s, const Box& b, int grains) {
                 skip = true;
             }
             if (skip) continue;
-            for (int other : buckets[std::size_t(c[0]) + std::size_t(nb[0]) * (c[1] + std::size_t(nb[1]) * c[2])]) {
+            for (int other : buckets[std::size_t(c[0]) +
+                                     std::size_t(nb[0]) * (c[1] + std::size_t(nb[1]) * c[2])]) {
               double dist2 = 0.0;
               for (int d = 0; d < b.dim; ++d) {
                 const double sep = b.separation(d, cand.p[d] - seeds[other].p[d]);
@@ -266,7 +268,8 @@ std::vector<Seed> draw_seeds(const GeneratorSpec& s, const Box& b, int grains) {
     if (!ok) continue;
     int q[3];
     bucket_of(cand.p, q);
-    buckets[std::size_t(q[0]) + std::size_t(nb[0]) * (q[1] + std::size_t(nb[1]) * q[2])].push_back(g);
+    buckets[std::size_t(q[0]) + std::size_t(nb[0]) * (q[1] + std::size_t(nb[1]) * q[2])].push_back(
+        g);
     seeds.push_back(cand);
   }
   return seeds;

@@ -1,6 +1,7 @@
 #include "dendrite/microstructure/microstructure.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace dnd::micro {
 
@@ -23,6 +24,23 @@ double Microstructure::fraction(Phase p) const {
   if (phase.empty()) return 0.0;
   const auto count = std::count(phase.begin(), phase.end(), std::uint8_t(p));
   return double(count) / double(phase.size());
+}
+
+std::string fingerprint(const Microstructure& m) {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < bytes; ++i) {
+      h ^= p[i];
+      h *= 1099511628211ull;
+    }
+  };
+  mix(m.n, sizeof m.n);
+  mix(m.phase.data(), m.phase.size());
+  mix(m.grain.data(), m.grain.size() * sizeof(std::int32_t));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 Microstructure uniform(int dim, const int n[3], double voxel) {

@@ -1,11 +1,13 @@
 // The command line: help texts, exit codes, and config errors reported without a crash.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "dendrite/app/cli.hpp"
+#include "dendrite/io/config.hpp"
 
 namespace dnd {
 namespace {
@@ -75,6 +77,38 @@ TEST(Cli, ConfigErrorIsPrintedNotThrown) {
   EXPECT_EQ(call({"check", path.c_str()}, out, err), 2);
   EXPECT_NE(err.find("grid.dx: '1 parsec' has no known unit"), std::string::npos) << err;
   std::filesystem::remove(path);
+}
+
+TEST(Cli, EveryShippedMicrostructureIsWrittenForParaView) {
+  // Issue 11: `dendrite microstructure` on each file in inputs/microstructures/ as shipped
+  // writes HDF5 + XDMF + TIFF stacks; `dendrite effective` prints conductivities.
+  namespace fs = std::filesystem;
+  const fs::path out = fs::temp_directory_path() / ("dendrite_micro_" + std::to_string(::getpid()));
+  int ran = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(inputs_dir()) / "microstructures")) {
+    if (e.path().extension() != ".yaml") continue;
+    std::string o, err;
+    const std::string path = e.path().string();
+    ASSERT_EQ(call({"microstructure", path.c_str(), "--output-dir", out.c_str()}, o, err), 0)
+        << err;
+    const std::string stem = (out / e.path().stem()).string();
+    for (const char* ext : {".h5", ".xmf", "_phase.tif", "_grain.tif"})
+      EXPECT_TRUE(fs::exists(stem + ext)) << stem << ext;
+    EXPECT_NE(o.find("grains"), std::string::npos) << o;
+    ++ran;
+  }
+  EXPECT_GE(ran, 3);
+  std::string o, err;
+  const std::string two_d =
+      (fs::path(inputs_dir()) / "microstructures" / "nzsp_tape_defects.yaml").string();
+  ASSERT_EQ(call({"effective", two_d.c_str(), "--axes", "x"}, o, err), 0) << err;
+  EXPECT_NE(o.find("along x: sigma_ion"), std::string::npos) << o;
+  EXPECT_NE(o.find("tortuosity factor"), std::string::npos) << o;
+  EXPECT_EQ(o.find("along y"), std::string::npos) << o;
+  EXPECT_EQ(call({"effective"}, o, err), 2);
+  EXPECT_EQ(call({"microstructure", "--help"}, o, err), 0);
+  EXPECT_NE(o.find("--output-dir"), std::string::npos);
+  fs::remove_all(out);
 }
 
 }  // namespace

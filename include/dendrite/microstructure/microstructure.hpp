@@ -62,6 +62,10 @@ struct Microstructure {
   double fraction(Phase p) const;
 };
 
+/// FNV-1a 64 of the shape, phase and grain ids, as 16 hex digits: identifies an imported
+/// microstructure in a run's provenance, so a checkpoint refuses to resume on another one.
+std::string fingerprint(const Microstructure& m);
+
 /// A microstructure of one phase (grain, grain id 0) on n cells: the uniform electrolyte.
 Microstructure uniform(int dim, const int n[3], double voxel);
 

@@ -1,0 +1,195 @@
+// The `microstructure:` block (src/io/config_microstructure.cpp): what it builds, and bad
+// microstructure input refused before the run with the file and the key named.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "dendrite/io/config.hpp"
+#include "dendrite/microstructure/microstructure.hpp"
+
+namespace dnd {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kCase = R"(model: electrodeposition
+cell:
+  metal: Na
+  electrolyte: NZSP_grain
+  temperature: 25 degC
+  thickness: 10 um
+  anode_thickness: 3 um
+  width: 8 um
+microstructure:
+  generate: {seed: 4, grain_size: 2 um, gb_width: 0.5 um}
+  grain_boundary: pristine_nzsp
+control: {mode: galvanostatic, current_density: 0.5 mA/cm^2, duration: 1 min}
+phase_field: {interface_width: 1 um}
+grid: {dx: 0.25 um}
+output: {dir: out}
+)";
+
+std::string with(std::string s, const std::string& from, const std::string& to) {
+  const auto p = s.find(from);
+  EXPECT_NE(p, std::string::npos) << from;
+  return s.replace(p, from.size(), to);
+}
+
+/// A scratch folder for case files that name image files beside them.
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("dendrite_cfgms_" + std::to_string(::getpid()));
+  Scratch() { fs::create_directories(dir); }
+  ~Scratch() { fs::remove_all(dir); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  }
+};
+
+std::string error_of(const std::string& path) {
+  try {
+    load_config(path);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigMicrostructure, GeneratedOnTheCaseGridWithTheCasesMaterials) {
+  const RunConfig c = parse_config(kCase, "case.yaml");
+  ASSERT_TRUE(c.microstructure.present);
+  const micro::Microstructure& m = *c.microstructure.structure;
+  EXPECT_EQ(m.n[0], c.grid.n[0]);
+  EXPECT_EQ(m.n[1], c.grid.n[1]);
+  EXPECT_DOUBLE_EQ(m.voxel, c.grid.dx[0]);
+  EXPECT_GT(m.fraction(micro::Phase::grain_boundary), 0.1);
+  EXPECT_EQ(c.microstructure.phases[micro::Phase::grain].name, "NZSP grain");
+  EXPECT_NEAR(c.microstructure.phases[micro::Phase::grain_boundary].film_thickness, 2e-9, 1e-15);
+  // The same text gives the same cells.
+  const RunConfig again = parse_config(kCase, "case.yaml");
+  EXPECT_EQ(micro::fingerprint(m), micro::fingerprint(*again.microstructure.structure));
+}
+
+TEST(ConfigMicrostructure, MissingMaterialsAndBadGeneratorValuesAreNamed) {
+  // Secondary-phase cells without a material.
+  std::string e;
+  try {
+    parse_config(with(kCase, "gb_width: 0.5 um}",
+                      "gb_width: 0.5 um, secondary_phase: {fraction: 0.05, radius: 0.5 um}}"),
+                 "case.yaml");
+  } catch (const ConfigError& x) {
+    e = x.what();
+  }
+  EXPECT_NE(e.find("case.yaml:10:3: microstructure: the microstructure has"), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("microstructure.secondary_phase"), std::string::npos) << e;
+  // A GB band narrower than two cells, a wide size spread, an unknown preset.
+  for (const auto& [from, to, expect] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"gb_width: 0.5 um", "gb_width: 0.3 um", "microstructure.generate: "},
+           {"gb_width: 0.5 um", "gb_width: 0.5 um, size_spread: 1.0",
+            "microstructure.generate.size_spread: must lie in [0, 0.5]"},
+           {"grain_boundary: pristine_nzsp", "grain_boundary: pristine_nzp",
+            "microstructure.grain_boundary: no file for 'pristine_nzp'"},
+           {"grain_boundary: pristine_nzsp", "grain_boundary: NZSP",
+            "microstructure.grain_boundary: no file for 'NZSP'"},
+           {"gb_width: 0.5 um}", "gb_width: 0.5 um, grains: 4}",
+            "give one of grains (a number) or grain_size"}}) {
+    std::string msg;
+    try {
+      parse_config(with(kCase, from, to), "case.yaml");
+    } catch (const ConfigError& x) {
+      msg = x.what();
+    }
+    EXPECT_NE(msg.find(expect), std::string::npos) << to << "\n" << msg;
+  }
+}
+
+TEST(ConfigMicrostructure, GeneratedRoundTripsThroughHdf5AndTiffBitForBit) {
+  const Scratch s;
+  const RunConfig c = parse_config(kCase, "case.yaml");
+  const micro::Microstructure& m = *c.microstructure.structure;
+  micro::write_microstructure((s.dir / "m.h5").string(), m, "test");
+  micro::write_tiff((s.dir / "phase.tif").string(), m, false);
+  micro::write_tiff((s.dir / "grain.tif").string(), m, true);
+  const std::string tail = R"(  grain_boundary: pristine_nzsp
+control: {mode: galvanostatic, current_density: 0.5 mA/cm^2, duration: 1 min}
+phase_field: {interface_width: 1 um}
+grid: {dx: 0.25 um}
+output: {dir: out}
+)";
+  const std::string head = kCase.substr(0, kCase.find("microstructure:"));
+  const RunConfig h5 = load_config(
+      s.write("h5.yaml", head +
+                             "microstructure:\n  import: {file: m.h5, grain_dataset: grain, "
+                             "voxel: 0.25 um, gb_width: 0.5 um}\n" +
+                             tail));
+  const RunConfig tif = load_config(
+      s.write("tif.yaml", head +
+                              "microstructure:\n  import: {file: phase.tif, grain_file: "
+                              "grain.tif, voxel: 0.25 um, gb_width: 0.5 um}\n" +
+                              tail));
+  for (const RunConfig* r : {&h5, &tif}) {
+    const micro::Microstructure& back = *r->microstructure.structure;
+    EXPECT_EQ(back.phase, m.phase);
+    EXPECT_EQ(back.grain, m.grain);
+  }
+  EXPECT_EQ(h5.microstructure.structure->centres, m.centres);  // stored seeds, exactly
+}
+
+TEST(ConfigMicrostructure, BadImagesAreRefusedBeforeTheRunNamingFileAndKey) {
+  const Scratch s;
+  const RunConfig c = parse_config(kCase, "case.yaml");
+  micro::write_tiff((s.dir / "phase.tif").string(), *c.microstructure.structure, false);
+  const std::string head = kCase.substr(0, kCase.find("microstructure:"));
+  const std::string tail = kCase.substr(kCase.find("control:"));
+  // A raw file one byte short of its dims.
+  const int n0 = c.grid.n[0], n1 = c.grid.n[1];
+  {
+    std::ofstream raw(s.dir / "short.raw", std::ios::binary);
+    const std::string bytes(std::size_t(n0) * n1 - 1, '\0');
+    raw << bytes;
+  }
+  // A raw file of the right size with a label the map does not know.
+  {
+    std::ofstream raw(s.dir / "labels.raw", std::ios::binary);
+    std::string bytes(std::size_t(n0) * n1, '\0');
+    bytes[17] = char(7);
+    raw << bytes;
+  }
+  const std::string dims = "dims: [" + std::to_string(n0) + ", " + std::to_string(n1) + "]";
+  struct Bad {
+    std::string block, expect;
+  };
+  for (const Bad& b : std::vector<Bad>{
+           {"import: {file: short.raw, " + dims + ", type: uint8, voxel: 0.25 um}",
+            "microstructure.import: " + (s.dir / "short.raw").string() + ": truncated"},
+           {"import: {file: labels.raw, " + dims +
+                ", type: uint8, voxel: 0.25 um, labels: {0: grain}}",
+            "labels.raw"},
+           {"import: {file: phase.tif}", "microstructure.import: missing required key 'voxel'"},
+           {"import: {file: phase.tif, voxel: 0.5 um}", "microstructure.import: the image has"},
+           {"import: {file: missing.tif, voxel: 0.25 um}",
+            "microstructure.import.file: no such file"},
+           {"import: {file: phase.tif, voxel: 0.25 um, labels: {0: grian}}",
+            "microstructure.import.labels.0: 'grian' is not a phase"},
+           {"import: {file: phase.tif, voxel: 0.25 um}\n  grain_boundary: pristine_nzsp",
+            "give gb_width"}}) {
+    const std::string path =
+        s.write("bad.yaml", head + "microstructure:\n  " + b.block + "\n" + tail);
+    const std::string e = error_of(path);
+    EXPECT_NE(e.find(path + ":"), std::string::npos) << e;
+    EXPECT_NE(e.find(b.expect), std::string::npos) << b.block << "\n" << e;
+  }
+  // The unknown label's message names the value and where it is.
+  const std::string e = error_of(
+      s.write("bad.yaml", head + "microstructure:\n  import: {file: labels.raw, " + dims +
+                              ", type: uint8, voxel: 0.25 um, labels: {0: grain}}\n" + tail));
+  EXPECT_NE(e.find("7"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace dnd
