@@ -2,7 +2,7 @@
 """Plot a microstructure written by `dendrite microstructure` (or microstructure.h5 beside a
 run's fields): the phase map and the grain map, side by side, as a PNG.
 
-usage: plot_microstructure.py FILE.h5 [--out FILE.png] [--slice K]
+usage: plot_microstructure.py FILE.h5 [-o FILE.png] [--slice K]
 3D files are cut at z index K (default: the middle)."""
 import argparse
 
@@ -20,7 +20,7 @@ PHASE_COLOURS = ["#d9d4c7", "#2b5d8a", "#ffffff", "#c0392b", "#8e6c3a"]
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("file")
-    ap.add_argument("--out", help="PNG path (default: FILE with .png)")
+    ap.add_argument("-o", "--output", "--out", dest="out", help="PNG path (default: FILE with .png)")
     ap.add_argument("--slice", type=int, help="z index of the cut of a 3D microstructure")
     a = ap.parse_args()
     with h5py.File(a.file, "r") as h:

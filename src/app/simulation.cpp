@@ -79,6 +79,13 @@ ElectrodepositionParams model_params(const RunConfig& cfg) {
                                     p.sigma.metal);
     p.has_phases = true;
   }
+  p.mechanical_gate = cfg.cell.mechanical_gate;
+  if (p.mechanical_gate && !p.has_phases) {
+    p.phases = micro::uniform_table(p.sigma.ion, p.sigma.e);
+    for (double& s : p.phases.fracture_resistance)
+      s = cfg.cell.spec.electrolyte.fracture_resistance;
+    p.has_phases = true;
+  }
   if (cfg.time.adaptive) {
     p.control.front_move = cfg.time.front_move;
     p.control.control_change = cfg.time.control_change;
@@ -190,6 +197,7 @@ class ElectrodepositionSimulation : public Simulation {
     c.controller["counter_eta"] = model_.counter_overpotential();
     c.rng_counter = model_.steps_taken();
     c.double_fields["solved_rate"] = model_.solved_rate().download_interior();
+    if (params_.mechanical_gate) c.double_fields["gate"] = model_.gate().download_interior();
     c.controller["steps_since_solve"] = model_.steps_since_solve();
     // The step controller's state: the next step and the front speed that sets lambda.
     c.controller["next_dt"] = model_.next_dt();
@@ -210,6 +218,7 @@ class ElectrodepositionSimulation : public Simulation {
     model_.set_counter_overpotential(c.controller.at("counter_eta"));
     model_.set_steps_taken(c.rng_counter);
     model_.solved_rate().upload_interior(c.double_fields.at("solved_rate"));
+    if (params_.mechanical_gate) model_.gate().upload_interior(c.double_fields.at("gate"));
     model_.set_steps_since_solve(int(c.controller.at("steps_since_solve")));
     if (c.controller.count("next_dt")) model_.set_next_dt(c.controller.at("next_dt"));
     if (c.controller.count("front_speed")) model_.set_front_speed(c.controller.at("front_speed"));

@@ -359,6 +359,8 @@ ElectrolyteProps read_electrolyte(const Entry& ref, const std::string& case_dir,
   const Entry ifs = m.at("interfaces");
   if (!ifs.has(metal)) ifs.fail("no interface with " + metal + " is listed; add its resistance");
   p.conductance_int = read_arrhenius(ifs.at(metal), Kind::area_resistance, true);
+  if (m.has("fracture_resistance"))
+    p.fracture_resistance = sourced_value(m.at("fracture_resistance"), Kind::pressure);
   if (ifs.at(metal).has("transfer_coefficient"))
     p.transfer_coefficient = read_transfer_coefficient(ifs.at(metal).at("transfer_coefficient"));
   return p;
@@ -400,6 +402,33 @@ void read_cell(const Entry& e, const std::string& case_dir, RunConfig& cfg) {
     c.alpha = read_transfer_coefficient(e.at("transfer_coefficient"));
 }
 
+/// `mechanics: {gate: true}`: the mechanical gate of eq. (56). Every solid phase of the cell
+/// needs a fracture resistance.
+void read_mechanics(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"gate"});
+  const Entry g = e.at("gate");
+  const std::string v = g.str();
+  if (v != "true" && v != "false" && v != "on" && v != "off") g.fail("use true or false");
+  cfg.cell.mechanical_gate = v == "true" || v == "on";
+  if (!cfg.cell.mechanical_gate) return;
+  if (cfg.cell.spec.formulation != Formulation::gibbs_thomson)
+    g.fail("the gate acts on the front speed of formulation: gibbs_thomson");
+  const MicrostructureConfig& mc = cfg.microstructure;
+  if (!mc.present) {
+    if (!(cfg.cell.spec.electrolyte.fracture_resistance > 0.0))
+      g.fail("the electrolyte (" + cfg.cell.electrolyte_file +
+             ") gives no fracture_resistance: add one with its source");
+    return;
+  }
+  for (int p = 0; p < micro::kPhaseCount; ++p) {
+    if (p == micro::Phase::pore || mc.structure->fraction(micro::Phase(p)) == 0.0) continue;
+    const micro::PhaseMaterial& m = mc.phases[p].present ? mc.phases[p] : mc.phases[0];
+    if (!(m.fracture_resistance > 0.0))
+      g.fail(std::string("the ") + micro::phase_name(p) + " phase (" + m.file +
+             ") gives no fracture_resistance: add one with its source");
+  }
+}
+
 void read_control(const Entry& e, RunConfig& cfg) {
   e.allow_only({"mode", "current_density", "voltage", "duration"});
   CellControl& k = cfg.cell.control;
@@ -415,6 +444,29 @@ void read_control(const Entry& e, RunConfig& cfg) {
     e.at("mode").fail("'" + mode + "': use galvanostatic or potentiostatic");
   }
   cfg.time.end = positive(e.at("duration"), Kind::time);
+}
+
+/// The ohmic field i / sigma_ion must drop well under RT/(alpha F) across the interface
+/// width (docs/model.md, 8.8): the diffuse front reacts at the overpotential of each of its
+/// levels, and its tail, which conducts electrons as metal, would otherwise outrun it.
+void check_field_across_front(const Entry& w_entry, const RunConfig& cfg) {
+  const CellSpec& c = cfg.cell.spec;
+  const double i = std::abs(cfg.cell.control.i_app);
+  if (cfg.cell.control.mode != ControlMode::galvanostatic || i == 0.0) return;
+  const double sigma = c.electrolyte.sigma_ion.at(c.temperature);
+  const double f = c.metal.valence * echem::kFaraday / (echem::kGas * c.temperature);
+  const double alpha = std::max(c.alpha, 1.0 - c.alpha);
+  const double drop = alpha * f * i / sigma * c.interface_width;  // thermal voltages
+  constexpr double kMaxDrop = 0.5;
+  if (drop <= kMaxDrop) return;
+  std::ostringstream os;
+  os.precision(3);
+  os << "at " << i / 10.0 << " mA/cm^2 the ohmic field i/sigma_ion = " << i / sigma << " V/m drops "
+     << drop << " RT/(alpha F) across the interface width (at most " << kMaxDrop
+     << "): the diffuse front would react unevenly across its width and its tail "
+     << "outrun it. Use interface_width <= " << kMaxDrop / (alpha * f * i / sigma) * 1e6
+     << " um (with a grid.dx that resolves it) or a lower current";
+  w_entry.fail(os.str());
 }
 
 void read_phase_field(const Entry& e, RunConfig& cfg) {
@@ -435,6 +487,7 @@ void read_phase_field(const Entry& e, RunConfig& cfg) {
   }
   const bool gibbs = c.formulation == Formulation::gibbs_thomson;
   c.interface_width = positive(e.at("interface_width"), Kind::length);
+  check_field_across_front(e.at("interface_width"), cfg);
   if (e.has("interface_energy"))
     c.interface_energy = positive(e.at("interface_energy"), Kind::energy_per_area);
   if (e.has("mobility")) {
@@ -686,7 +739,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
   top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
                   "solver", "liquid", "initial", "time", "output", "checkpoint", "insitu",
-                  "progress_every", "microstructure"});
+                  "progress_every", "microstructure", "mechanics"});
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
@@ -700,7 +753,8 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   cfg.boundary = BoundarySet::all(BoundaryCondition::periodic());
   if (cfg.model != "liquid" && top.has("liquid")) top.at("liquid").fail("belongs to model: liquid");
   if (cfg.model != "electrodeposition")
-    for (const char* k : {"cell", "control", "phase_field", "solver", "microstructure"})
+    for (const char* k :
+         {"cell", "control", "phase_field", "solver", "microstructure", "mechanics"})
       if (top.has(k)) top.at(k).fail("belongs to model: electrodeposition");
   if (cfg.model == "liquid") {
     if (top.has("boundary") || top.has("allen_cahn"))
@@ -731,6 +785,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
     read_cell_grid(top.at("grid"), top.at("cell"), cfg);
     if (top.has("microstructure"))
       read_microstructure(top.at("microstructure"), case_dir.empty() ? "." : case_dir, cfg);
+    if (top.has("mechanics")) read_mechanics(top.at("mechanics"), cfg);
     if (top.has("solver")) {
       const Entry sv = top.at("solver");
       sv.allow_only({"reuse_tolerance"});

@@ -348,6 +348,8 @@ void read_microstructure(const Entry& e, const std::string& case_dir, RunConfig&
   grain.sigma_ion = c.electrolyte.sigma_ion;
   grain.sigma_e = c.electrolyte.sigma_e;
   grain.conductance_int = c.electrolyte.conductance_int;
+  grain.fracture_resistance = c.electrolyte.fracture_resistance;
+  grain.nucleation_factor = c.electrolyte.nucleation_factor;
   read_source(e, case_dir, mc);
   read_phase_keys(e, case_dir, c.metal.name, mc);
   const Grid& g = cfg.grid;

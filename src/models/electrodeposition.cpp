@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -110,6 +108,9 @@ struct ReactionState {
   bool i0_varies = false;
   View<std::uint8_t> phase;
   double i0_factor[micro::kPhaseCount] = {1, 1, 1, 1, 1};
+  /// Mechanical gate (eq. 56): plating at a cell is scaled by gate(i, j, k) in [0, 1].
+  bool gated = false;
+  View<double> gate;
 };
 
 /// Reaction rate and linearisation weight g >= 0 at overpotential eta (without eta_GT).
@@ -122,6 +123,11 @@ DND_INLINE void local_reaction(const ReactionState& s, int i, int j, int k, doub
     fk.i0 *= f;
     fk.speed_scale *= f;
     interface::front_reaction(s.relaxed(i, j, k), eta + s.eta_gt(i, j, k), s.dt, fk, rate, g, v);
+    if (s.gated && rate > 0.0) {  // plating only: the gate closes the solid, not the metal
+      const double m = s.gate(i, j, k);
+      rate *= m;
+      g *= m;
+    }
   } else {
     echem::Kinetics kin = s.k;
     kin.l_eta *= f;
@@ -241,34 +247,49 @@ double mean_last_layer(const Grid& g, const View<double>& v) {
          double(b.cells());
 }
 
-/// Face flux -sigma_face (phi_nb - phi_c) / dx with the harmonic face conductivity (the
-/// solver's own flux), so a 1e12 jump of sigma_s across the interface adds no spurious current.
-DND_INLINE double face_flux(double s0, double s1, double p0, double p1, double inv_dx) {
+/// Face flux -(phi_nb - phi_c) / (dx / sigma_face + r) with the harmonic face conductivity
+/// and the film resistance r of the face (eq. 53; 0 without one): the solver's own flux, so a
+/// 1e12 jump of sigma_s across the interface, or a GB film's potential step, adds no
+/// spurious current.
+DND_INLINE double face_flux(double s0, double s1, double p0, double p1, double dx, double r) {
   const double sum = s0 + s1;
   const double sh = sum > 0.0 ? 2.0 * s0 * s1 / sum : 0.0;
-  return -sh * (p1 - p0) * inv_dx;
+  if (sh <= 0.0) return 0.0;
+  return -(p1 - p0) / (dx / sh + r);
 }
+
+/// Film resistances of the low faces along the three axes (empty views: none).
+struct FaceResistances {
+  View<double> l[3], s[3];
+  bool any = false;
+};
 
 /// |i_l + i_s| at cell centres: the mean of the two face fluxes along each axis (output only).
 void current_density(const Grid& g, const View<double>& pl, const View<double>& ps,
-                     const View<double>& sl, const View<double>& ss, const View<double>& out) {
-  const double ix = 1.0 / g.dx[0], iy = 1.0 / g.dx[1], iz = g.dim == 3 ? 1.0 / g.dx[2] : 0.0;
+                     const View<double>& sl, const View<double>& ss, const FaceResistances& fr,
+                     const View<double>& out) {
+  const double dxs[3] = {g.dx[0], g.dx[1], g.dx[2]};
   const bool three = g.dim == 3;
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
-        auto axis_current = [&](int di, int dj, int dk, double inv) {
+        auto axis_current = [&](int a, int di, int dj, int dk) {
+          const double dx = dxs[a];
+          const double rl0 = fr.any ? fr.l[a](i, j, k) : 0.0;
+          const double rs0 = fr.any ? fr.s[a](i, j, k) : 0.0;
+          const double rl1 = fr.any ? fr.l[a](i + di, j + dj, k + dk) : 0.0;
+          const double rs1 = fr.any ? fr.s[a](i + di, j + dj, k + dk) : 0.0;
           const double lo = face_flux(sl(i - di, j - dj, k - dk), sl(i, j, k),
-                                      pl(i - di, j - dj, k - dk), pl(i, j, k), inv) +
+                                      pl(i - di, j - dj, k - dk), pl(i, j, k), dx, rl0) +
                             face_flux(ss(i - di, j - dj, k - dk), ss(i, j, k),
-                                      ps(i - di, j - dj, k - dk), ps(i, j, k), inv);
+                                      ps(i - di, j - dj, k - dk), ps(i, j, k), dx, rs0);
           const double hi = face_flux(sl(i, j, k), sl(i + di, j + dj, k + dk), pl(i, j, k),
-                                      pl(i + di, j + dj, k + dk), inv) +
+                                      pl(i + di, j + dj, k + dk), dx, rl1) +
                             face_flux(ss(i, j, k), ss(i + di, j + dj, k + dk), ps(i, j, k),
-                                      ps(i + di, j + dj, k + dk), inv);
+                                      ps(i + di, j + dj, k + dk), dx, rs1);
           return 0.5 * (lo + hi);
         };
-        const double cx = axis_current(1, 0, 0, ix), cy = axis_current(0, 1, 0, iy);
-        const double cz = three ? axis_current(0, 0, 1, iz) : 0.0;
+        const double cx = axis_current(0, 1, 0, 0), cy = axis_current(1, 0, 1, 0);
+        const double cz = three ? axis_current(2, 0, 0, 1) : 0.0;
         out(i, j, k) = std::sqrt(cx * cx + cy * cy + cz * cz);
       });
 }
@@ -300,6 +321,13 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
   xi_bcs_.side[0][0] = xi_bcs_.side[0][1] = BoundaryCondition::neumann();
   table_ = p.has_phases ? p.phases : micro::uniform_table(p.sigma.ion, p.sigma.e);
   phase_ = Field<std::uint8_t>(grid);  // zero: every cell the grain phase
+  if (p.mechanical_gate) {
+    if (p.formulation != Formulation::gibbs_thomson)
+      throw std::invalid_argument("electrodeposition: the mechanical gate needs gibbs_thomson");
+    gate_ = Field<double>(grid);
+    // -1: not yet set; the first update sets it without a rate limit.
+    gate_.upload_all(std::vector<double>(std::size_t(gate_.layout().total()), -1.0));
+  }
   if (!(p.kinetics.l_eta > 0 && p.kinetics.f > 0 && p.kinetics.nfcs > 0))
     throw std::invalid_argument("electrodeposition: kinetics not set (L_eta, nF/RT, n F c_s)");
   if (p.counter_butler_volmer && !(p.i0_counter > 0))
@@ -313,9 +341,11 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
 
 /// Everything a rejected step must give back: the step starts again from here.
 struct Electrodeposition::Saved {
-  explicit Saved(const Grid& g) : xi(g), phi_l(g), phi_s(g), solved_rate(g) {}
+  Saved(const Grid& g, bool gate) : xi(g), phi_l(g), phi_s(g), solved_rate(g) {
+    if (gate) this->gate = Field<double>(g);
+  }
   Field<real> xi;
-  Field<double> phi_l, phi_s, solved_rate;
+  Field<double> phi_l, phi_s, solved_rate, gate;
   double v_cell = 0, counter_eta = 0, plated = 0, front_speed = 0;
   std::uint64_t step = 0;
   int reuse_count = -1;
@@ -327,9 +357,10 @@ Electrodeposition::~Electrodeposition() = default;
 
 static ReactionState reaction_state(const ElectrodepositionParams& p,
                                     const Field<std::uint8_t>& phase, const micro::PhaseTable& tab,
-                                    bool i0_varies, const InterfaceRelaxation* front,
-                                    const Field<real>& xi, const Field<double>& cap,
-                                    const Field<double>& noise, bool has_noise, double dt) {
+                                    bool i0_varies, const Field<double>* gate,
+                                    const InterfaceRelaxation* front, const Field<real>& xi,
+                                    const Field<double>& cap, const Field<double>& noise,
+                                    bool has_noise, double dt) {
   ReactionState s;
   s.gibbs = front != nullptr;
   s.k = p.kinetics;
@@ -343,6 +374,8 @@ static ReactionState reaction_state(const ElectrodepositionParams& p,
   s.has_noise = has_noise;
   s.i0_varies = i0_varies;
   s.phase = phase.view();
+  s.gated = gate != nullptr;
+  if (gate) s.gate = gate->view();
   for (int q = 0; q < micro::kPhaseCount; ++q) s.i0_factor[q] = tab.i0_factor[q];
   return s;
 }
@@ -413,10 +446,11 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     ++rep.newton_iterations;
     old_l_.copy_from(phi_l_);
     old_s_.copy_from(phi_s_);
-    reaction_and_rhs_l(g,
-                       reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_,
-                                      noise_, has_noise_, step_dt_),
-                       phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
+    reaction_and_rhs_l(
+        g,
+        reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                       front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
+        phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
     // Counter electrode linearised about the face value of the previous iterate.
     if (p_.counter_butler_volmer) {
       const BoundaryCondition bc = bcs_l().side[0][1];
@@ -457,6 +491,7 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     }
     const double change = std::max(max_change(g, phi_l_.view(), old_l_.view()),
                                    max_change(g, phi_s_.view(), old_s_.view()));
+
     if (change <= p_.newton_tol) {
       rep.converged = true;
       break;
@@ -480,6 +515,7 @@ void Electrodeposition::prepare_state(double dt) {
   if (front_) {
     // Eq. (44) semi-implicitly and eta_GT (eq. 43); the potentials see the relaxed state.
     front_->prepare(xi_, dt, front_->lambda(front_speed_));
+    if (p_.mechanical_gate) update_gate();
     conductivities(g, p_.sigma, table_, phase_.view(), front_->relaxed().view(), sig_l_.view(),
                    sig_s_.view());
     if (has_film_) film_resistances(front_->relaxed().view());
@@ -508,10 +544,11 @@ void Electrodeposition::prepare_state(double dt) {
 
 double Electrodeposition::measure_front_speed() const {
   if (!front_) return 0.0;
-  return front_speed_max(grid_,
-                         reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_,
-                                        rate_cap_, noise_, false, 0.0),
-                         phi_l_.view(), phi_s_.view());
+  return front_speed_max(
+      grid_,
+      reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                     front_.get(), xi_, rate_cap_, noise_, false, 0.0),
+      phi_l_.view(), phi_s_.view());
 }
 
 double Electrodeposition::equilibrate_profile(int sweeps) {
@@ -526,14 +563,73 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
     prepare_state(0.0);
     rep = solve_prepared(control);
     final_rate(grid_,
-               reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_, rate_cap_, noise_,
-                              has_noise_, 0.0),
+               reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                              front_.get(), xi_, rate_cap_, noise_, has_noise_, 0.0),
                phi_l_.view(), phi_s_.view(), rate_.view());
     front_speed_ = measure_front_speed();
   }
   solved_rate_.copy_from(rate_);
   reuse_count_ = 0;
   return rep;
+}
+
+namespace {
+
+/// The overpotential at which i0 BV(eta) = i (eq. 21), by Newton from the asinh of the
+/// symmetric law (exact for alpha = 1/2).
+double bv_inverse(double i, double i0, double alpha, double f) {
+  double eta = 2.0 / f * std::asinh(0.5 * i / i0);
+  for (int it = 0; it < 50; ++it) {
+    const double r = i0 * echem::butler_volmer(eta, alpha, f) - i;
+    const double d = i0 * echem::butler_volmer_slope(eta, alpha, f);
+    const double step = r / d;
+    eta -= step;
+    if (std::abs(step) < 1e-12) break;
+  }
+  return eta;
+}
+
+}  // namespace
+
+void Electrodeposition::cold_potentials(const FlatCellEstimate& est, double i) {
+  const Grid& g = grid_;
+  const double front = metal_thickness();
+  const double sigma = table_.sigma_ion[0] > 0.0 ? table_.sigma_ion[0] : p_.sigma.ion;
+  const double lx = g.length(0);
+  const double v = est.v_cell, eta_a = est.eta_anode;
+  const View<double> pl = phi_l_.view(), ps = phi_s_.view();
+  parallel_for(
+      g.interior(), DND_LAMBDA(int ii, int j, int k) {
+        const double x = g.centre(0, ii);
+        const double beyond = x > front ? x - front : 0.0;
+        pl(ii, j, k) = v - eta_a + i * beyond / sigma;
+        ps(ii, j, k) = lx > front ? v * (1.0 - beyond / (lx - front)) : v;
+      });
+  counter_eta_ = est.eta_counter;
+  faces_current_ = false;
+}
+
+Electrodeposition::FlatCellEstimate Electrodeposition::flat_cell_estimate(double i) const {
+  const echem::Kinetics& k = p_.kinetics;
+  const double i0_anode =
+      front_ ? p_.interface.kinetics.i0
+             : k.nfcs * k.l_eta * 3.0 * std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier);
+  const double length = std::max(0.0, grid_.length(0) - metal_thickness());
+  const double sigma = table_.sigma_ion[0] > 0.0 ? table_.sigma_ion[0] : p_.sigma.ion;
+  // Plating at x = 0 (i > 0): the anode's eta < 0, the counter electrode's > 0.
+  const double eta_a = bv_inverse(-i, i0_anode, k.alpha, k.f);
+  FlatCellEstimate e;
+  e.eta_anode = eta_a;
+  e.v_cell = eta_a - i * length / sigma;
+  e.resistance =
+      length / sigma + 1.0 / (i0_anode * echem::butler_volmer_slope(eta_a, k.alpha, k.f));
+  if (p_.counter_butler_volmer) {
+    const double eta_c = bv_inverse(i, p_.i0_counter, k.alpha, k.f);
+    e.eta_counter = eta_c;
+    e.v_cell -= eta_c;
+    e.resistance += 1.0 / (p_.i0_counter * echem::butler_volmer_slope(eta_c, k.alpha, k.f));
+  }
+  return e;
 }
 
 PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
@@ -553,6 +649,18 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
   else
     resistance += 1.0 / (k.nfcs * k.l_eta * 3.0 *
                          std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier) * k.f);
+  // A cold start (no solve, no restart state): V_cell and -dV/dI of a flat cell, Ohm plus
+  // the Butler-Volmer law of both interfaces (eq. 55) instead of V = 0, whose first Newton
+  // iterations at i >> i0 would start eta tens of RT/F from the answer.
+  const bool cold = v_cell_ == 0.0 && history_.last_dt == 0.0 && history_.resistance == 0.0;
+  if (cold) {
+    const FlatCellEstimate est = flat_cell_estimate(target);
+    v_cell_ = est.v_cell;
+    resistance = est.resistance;
+    // Potentials of that flat cell too: from phi = 0, Newton steps damped to max_eta_step
+    // would need |V_cell| / max_eta_step iterations to reach the interface.
+    cold_potentials(est, target);
+  }
   if (history_.resistance > 0.0) resistance = history_.resistance;
   PotentialReport total;
   double v0 = v_cell_, i0 = 0.0;
@@ -588,8 +696,9 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
   prepare_state(dt);
-  const ReactionState st = reaction_state(p_, phase_, table_, i0_varies_, front_.get(), xi_,
-                                          rate_cap_, noise_, has_noise_, dt);
+  const ReactionState st =
+      reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                     front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
   auto rate_now = [&] { return final_rate(grid_, st, phi_l_.view(), phi_s_.view(), rate_.view()); };
   // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
   const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
@@ -630,6 +739,7 @@ void Electrodeposition::save_state(Saved& s) const {
   s.phi_l.copy_from(phi_l_);
   s.phi_s.copy_from(phi_s_);
   s.solved_rate.copy_from(solved_rate_);
+  if (p_.mechanical_gate) s.gate.copy_from(gate_);
   s.v_cell = v_cell_;
   s.counter_eta = counter_eta_;
   s.plated = plated_charge_;
@@ -645,6 +755,7 @@ void Electrodeposition::restore_state(const Saved& s) {
   phi_l_.copy_from(s.phi_l);
   phi_s_.copy_from(s.phi_s);
   solved_rate_.copy_from(s.solved_rate);
+  if (p_.mechanical_gate) gate_.copy_from(s.gate);
   v_cell_ = s.v_cell;
   counter_eta_ = s.counter_eta;
   plated_charge_ = s.plated;
@@ -667,7 +778,7 @@ double Electrodeposition::next_dt() const {
 PotentialReport Electrodeposition::advance(double h, const CellControl& control) {
   if (!front_) throw std::logic_error("advance: adaptive steps need the gibbs_thomson formulation");
   const StepControl& c = p_.control;
-  if (!saved_) saved_ = std::make_unique<Saved>(grid_);
+  if (!saved_) saved_ = std::make_unique<Saved>(grid_, p_.mechanical_gate);
   // The controller compares each step with the state before it: start from solved potentials.
   if (reuse_count_ < 0) solve_potentials(control);
   const bool galvanostatic = control.mode == ControlMode::galvanostatic;
@@ -747,6 +858,42 @@ void Electrodeposition::film_resistances(const View<double>& xi_seen) {
                          table_.film_resistance_e, face_r_l_[axis].view(), face_r_s_[axis].view());
 }
 
+void Electrodeposition::update_gate() {
+  // Eq. (56), explicit in the step: the pressure from the last solved potentials, the
+  // uniform front at the mean metal thickness (a flat front of the plated volume).
+  const Grid& g = grid_;
+  const double ahead_of = g.origin[0] + metal_thickness() + 0.5 * p_.interface.kinetics.width;
+  const double pressure_per_volt = 1.0 / p_.interface.omega_over_nf;  // n F / Omega_m, Pa/V
+  const double e0 = p_.kinetics.e0;
+  const double max_rise = p_.gate_opening_time > 0.0 ? step_dt_ / p_.gate_opening_time : 1.0;
+  micro::PhaseTable tab = table_;
+  const View<std::uint8_t> ph = phase_.view();
+  const View<double> pl = phi_l_.view(), ps = phi_s_.view(), out = gate_.view();
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double sigma_c = tab.fracture_resistance[ph(i, j, k)];
+        double target = 1.0;  // behind the uniform front, or nothing to break
+        if (g.centre(0, i) > ahead_of && sigma_c > 0.0) {
+          const double eta = ps(i, j, k) - pl(i, j, k) - e0;
+          const double pressure = eta < 0.0 ? -eta * pressure_per_volt : 0.0;
+          // A ramp over +-10 % of sigma_c: continuous for Newton.
+          target = echem::clamp((pressure - 0.9 * sigma_c) / (0.2 * sigma_c), 0.0, 1.0);
+        }
+        const double old = out(i, j, k);
+        if (old < 0.0) {  // the first update: the state the run starts from
+          out(i, j, k) = target;
+          return;
+        }
+        // Fracture is irreversible (a cell once opened stays open; a gate that closed as the
+        // pressure relaxed would switch the current back and forth between steps), and
+        // opening takes gate_opening_time: M rises at most dt / tau per step, so a step's
+        // change vanishes with dt and the step control resolves it.
+        const double rise =
+            target > old ? (target - old < max_rise ? target - old : max_rise) : 0.0;
+        out(i, j, k) = old + rise;
+      });
+}
+
 void Electrodeposition::set_microstructure(const micro::Microstructure& m) {
   for (int d = 0; d < 3; ++d)
     if (m.n[d] != grid_.n[d])
@@ -797,7 +944,15 @@ std::vector<double> Electrodeposition::current_magnitude() {
   sides.side[0][0] = BoundaryCondition::dirichlet(v_cell_);
   sides.side[0][1] = BoundaryCondition::dirichlet(0.0);
   h.fill(phi_s_, sides);
-  current_density(grid_, phi_l_.view(), phi_s_.view(), sig_l_.view(), sig_s_.view(), rhs_.view());
+  FaceResistances fr;
+  fr.any = has_film_;
+  if (has_film_)
+    for (int a = 0; a < grid_.dim; ++a) {
+      fr.l[a] = face_r_l_[a].view();
+      fr.s[a] = face_r_s_[a].view();
+    }
+  current_density(grid_, phi_l_.view(), phi_s_.view(), sig_l_.view(), sig_s_.view(), fr,
+                  rhs_.view());
   return rhs_.download_interior();
 }
 

@@ -750,9 +750,13 @@ EllipticSolver::Result EllipticSolver::solve(Field<double>& phi, const Field<dou
     }
     const double previous = res.relative_residual;
     res.relative_residual = true_residual(phi, F, norm_f);
-    if (res.relative_residual >= previous) break;  // stagnated at round-off
+    if (res.relative_residual >= previous) {  // stagnated at round-off
+      res.stagnated = true;
+      break;
+    }
   }
-  res.converged = res.relative_residual <= opt_.rel_tol;
+  res.converged = res.relative_residual <= opt_.rel_tol ||
+                  (res.stagnated && res.relative_residual <= opt_.roundoff_tol);
   return res;
 }
 

@@ -229,6 +229,24 @@ TEST(ConfigCell, FormulationTimeStepsAndAnisotropy) {
             std::string::npos);
 }
 
+TEST(ConfigCell, OhmicDropAcrossTheInterfaceWidthIsBounded) {
+  // Issue 14, item 7: NZSP at 1 A/cm^2 drops 62 mV per um: a 2 um front reacts unevenly.
+  std::string e;
+  try {
+    parse_config(replace(kCell, "current_density: 0.5 mA/cm^2", "current_density: 1 A/cm^2"),
+                 "case.yaml");
+  } catch (const ConfigError& x) {
+    e = x.what();
+  }
+  EXPECT_NE(e.find("phase_field.interface_width: at 1e+03 mA/cm^2 the ohmic field"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("Use interface_width <="), std::string::npos) << e;
+  // 20 mA/cm^2 keeps the drop below the bound.
+  EXPECT_NO_THROW(parse_config(
+      replace(kCell, "current_density: 0.5 mA/cm^2", "current_density: 20 mA/cm^2"), "case.yaml"));
+}
+
 TEST(ConfigCell, TransferCoefficientFromTheCaseOrTheMaterial) {
   // Issue 14, item 8: alpha could not be set. Default 0.5 (NZSP's file gives none).
   EXPECT_EQ(parse_config(kCell, "case.yaml").cell.spec.alpha, 0.5);

@@ -295,3 +295,55 @@ TEST(ElectrodepositionV4, AsymmetricButlerVolmerPlatesAndStripsAsAlphaSays) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+TEST(ElectrodepositionV4, FarAboveTheExchangeCurrentFromAColdStart) {
+  // Issue 14, item 7: Na | beta''-alumina | Na with 400 ohm cm^2 interfaces (002, before
+  // annealing; i0 = 0.064 mA/cm^2), 40 um. Before the flat-cell start of eq. (55) and the
+  // round-off acceptance of the linear solves, i/i0 >= 8 failed in the first solve.
+  CellSpec c = reference_na_nzsp();
+  c.electrolyte.sigma_ion = {1.4, 298.15, 0.16};
+  c.electrolyte.sigma_e = {6e-10, 298.15, 0.0};
+  c.electrolyte.conductance_int = {1.0 / 400e-4, 298.15, 0.16};
+  c.temperature = 298.15;
+  c.thickness = 40e-6;
+  c.anode_thickness = 5e-6;
+  c.width = 0.5e-6;
+  c.dx = 0.25e-6;
+  c.interface_width = 1e-6;
+  const double i0 = exchange_current(c);
+  const Grid g = cell_grid(c);
+  for (double ratio : {10.0, 100.0, 300.0, -300.0}) {
+    const double i = ratio * i0;
+    Electrodeposition m(g, cell_params(c));
+    m.xi().upload_interior(flat_anode(c, g));
+    m.equilibrate_profile();
+    const CellControl ctl{ControlMode::galvanostatic, 0.0, i};
+    PotentialReport total = m.solve_potentials(ctl);
+    ASSERT_TRUE(total.converged) << ratio;
+    const int first_newton = total.newton_iterations;
+    for (int s = 0; s < 5; ++s) {
+      const PotentialReport r = m.advance(0.2, ctl);
+      ASSERT_TRUE(r.converged) << ratio;
+      total.newton_iterations += r.newton_iterations;
+      total.linear_iterations += r.linear_iterations;
+      total.control_iterations += r.control_iterations;
+    }
+    const double l = c.anode_thickness + c.thickness - m.metal_thickness();
+    const double expected = v4_formula(c, i, l);
+    std::printf(
+        "  i/i0 = %5.0f: |V| = %.4f mV, formula %.4f mV (%.3f %%); first solve %d Newton "
+        "iterations, 1 s: %d control, %d Newton, %d CG iterations\n",
+        ratio, std::abs(m.v_cell()) * 1e3, std::abs(expected) * 1e3,
+        100 * (m.v_cell() / -expected - 1), first_newton, total.control_iterations,
+        total.newton_iterations, total.linear_iterations);
+    EXPECT_NEAR(m.v_cell() / -expected, 1.0, 0.01) << ratio;
+    EXPECT_LE(first_newton, 15) << ratio;
+    EXPECT_LE(total.newton_iterations, 200) << ratio;
+  }
+}
+
+}  // namespace
+}  // namespace dnd

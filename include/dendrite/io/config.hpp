@@ -86,6 +86,7 @@ struct CellConfig {
   double noise_reference_dt = 1.0;           ///< s
   std::uint64_t noise_seed = 1;
   double reuse_tolerance = 1e-3;  ///< potentials reused while the source moved less (0: never)
+  bool mechanical_gate = false;   ///< mechanics: {gate: true} (eq. 56)
 };
 
 /// The liquid-electrolyte reference mode (Hong & Viswanathan 2018), in the paper's

@@ -29,6 +29,8 @@ struct ElectrolyteProps {
   Arrhenius sigma_e;                  ///< S/m
   Arrhenius conductance_int;          ///< 1 / R_int, S/m^2, of the interface with the cell's metal
   double transfer_coefficient = 0.5;  ///< alpha of that interface's Butler-Volmer law (eq. 21)
+  double fracture_resistance = 0.0;   ///< Pa, sigma_c of the mechanical gate (0: not given)
+  double nucleation_factor = 1.0;     ///< f_het in (0, 1]
 };
 
 struct CellSpec {

@@ -53,6 +53,11 @@ struct ElectrodepositionParams {
   /// (has_phases false) every cell is phase 0 with sigma.ion and sigma.e: the same numbers.
   micro::PhaseTable phases;
   bool has_phases = false;
+  /// The mechanical gate M(x, eta) of eq. (56): ahead of the uniform plating front, metal
+  /// enters the solid only where the deposit's pressure n F |eta| / Omega_m exceeds the
+  /// phase's fracture resistance. false: M = 1 (mechanics off).
+  bool mechanical_gate = false;
+  double gate_opening_time = 1.0;     ///< s: time a cell takes to open fully (eq. 56)
   double i0_counter = 0.0;            ///< A/m^2, exchange current density of the counter electrode
   bool counter_butler_volmer = true;  ///< false: non-polarisable counter electrode (phi_l = 0)
   bool lateral_periodic = true;       ///< false: no-flux lateral sides
@@ -145,6 +150,19 @@ class Electrodeposition {
   /// carry the film resistances of eq. (52). Before the first step.
   void set_microstructure(const micro::Microstructure& m);
   const micro::PhaseTable& phases() const { return table_; }
+  /// The mechanical gate M in [0, 1] per cell (restart state; allocated only with the gate):
+  /// opened cells stay open (eq. 56).
+  Field<double>& gate() { return gate_; }
+  const Field<double>& gate() const { return gate_; }
+  /// V_cell and -dV_cell/dI of a flat cell at current density i (A/m^2, > 0 plating at
+  /// x = 0): Ohm over the electrolyte between the electrodes plus the Butler-Volmer
+  /// overpotentials of both interfaces, eq. (55). The galvanostatic control's cold start.
+  struct FlatCellEstimate {
+    double v_cell = 0.0;                        ///< V
+    double resistance = 0.0;                    ///< ohm m^2
+    double eta_anode = 0.0, eta_counter = 0.0;  ///< V
+  };
+  FlatCellEstimate flat_cell_estimate(double i) const;
   /// Solve the potentials only.
   PotentialReport solve_potentials(const CellControl& control);
 
@@ -195,6 +213,7 @@ class Electrodeposition {
   BoundarySet bcs_s(double v_cell) const;
   void measure_currents();
   void film_resistances(const View<double>& xi_seen);
+  void cold_potentials(const FlatCellEstimate& est, double i);
 
   Grid grid_;
   ElectrodepositionParams p_;
@@ -206,6 +225,8 @@ class Electrodeposition {
   std::array<Field<double>, 3> film_;  ///< staircase factors of eq. (52) on GB faces
   std::array<Field<double>, 3> face_r_l_, face_r_s_;  ///< film resistances, ohm m^2
   bool has_film_ = false;
+  Field<double> gate_;  ///< M of eq. (56) per cell, from the last solved potentials (gate on)
+  void update_gate();
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
   double step_dt_ = 0.0;                        ///< dt of the step being solved (0: none)

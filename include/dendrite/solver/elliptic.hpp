@@ -36,6 +36,10 @@ struct EllipticOptions {
   /// high-contrast medium) or arithmetic (second order for a smooth coefficient that
   /// vanishes on one side, such as a mobility that is zero inside the metal).
   bool arithmetic_faces = false;
+  /// A solve whose true residual stops falling (round-off) counts as converged when it is
+  /// below this: where a linearised reaction outweighs conduction by many orders on some rows
+  /// (currents far above the exchange current), double precision ends near 1e-10.
+  double roundoff_tol = 1e-8;
 };
 
 class EllipticSolver {
@@ -45,6 +49,7 @@ class EllipticSolver {
     int iterations = 0;
     double relative_residual = 0.0;
     bool converged = false;
+    bool stagnated = false;  ///< stopped at round-off (converged if below roundoff_tol)
   };
 
   EllipticSolver(const Grid& grid, const BoundarySet& bcs, Options opt = {});
