@@ -156,10 +156,32 @@ class ElectrodepositionSimulation : public Simulation {
             "newton_iterations",
             "linear_iterations",
             "potentials_reused",
-            "substeps"};
+            "substeps",
+            "nuclei",
+            "metal_clusters",
+            "gb_metal_fraction"};
+  }
+  /// Of the metal cells (xi > 1/2) ahead of the uniform front (x beyond the mean thickness
+  /// plus w), the fraction on grain-boundary cells (0 without a microstructure or such metal).
+  double gb_metal_fraction(const std::vector<real>& xi) const {
+    if (!cfg_.microstructure.present) return 0.0;
+    const micro::Microstructure& m = *cfg_.microstructure.structure;
+    const Grid& g = cfg_.grid;
+    const double front = g.origin[0] + model_.metal_thickness() + cfg_.cell.spec.interface_width;
+    double on_gb = 0.0, all = 0.0;
+    for (int k = 0; k < g.n[2]; ++k)
+      for (int j = 0; j < g.n[1]; ++j)
+        for (int i = 0; i < g.n[0]; ++i) {
+          const std::size_t c = m.index(i, j, k);
+          if (g.centre(0, i) <= front || !(xi[c] > real(0.5))) continue;
+          all += 1.0;
+          if (m.phase[c] == micro::Phase::grain_boundary) on_gb += 1.0;
+        }
+    return all > 0.0 ? on_gb / all : 0.0;
   }
   std::vector<double> scalars() override {
-    const MetalExtent e = metal_extent(cfg_.grid, model_.xi().download_interior());
+    const std::vector<real> xi = model_.xi().download_interior();
+    const MetalExtent e = metal_extent(cfg_.grid, xi);
     const CellCurrents i = model_.currents();
     return {model_.v_cell(),
             i.ionic,
@@ -172,7 +194,10 @@ class ElectrodepositionSimulation : public Simulation {
             double(last_.newton_iterations),
             double(last_.linear_iterations),
             last_.reused ? 1.0 : 0.0,
-            double(substeps_)};
+            double(substeps_),
+            double(model_.nuclei()),
+            double(e.clusters),
+            gb_metal_fraction(xi)};
   }
   std::vector<std::string> field_names() const override {
     return {"xi", "phi_l", "phi_s", "current"};

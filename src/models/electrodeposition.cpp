@@ -11,6 +11,7 @@
 #include "dendrite/core/parallel.hpp"
 #include "dendrite/core/random_K.hpp"
 #include "dendrite/models/allen_cahn.hpp"
+#include "dendrite/models/nucleation_K.hpp"
 
 namespace dnd {
 
@@ -94,6 +95,22 @@ void film_face_resistance(const Grid& g, int axis, const View<double>& factor,
       });
 }
 
+/// The forced growth of nuclei being paid for (eq. 58), over a step from t0 of length dt.
+struct NucleusSource {
+  bool on = false;
+  View<double> target, until;
+  double t0 = 0.0, dt = 0.0;
+};
+
+/// Rate that brings xi to a nucleus's profile by the end of its payment time.
+DND_INLINE double nucleus_rate(const NucleusSource& n, double xi, int i, int j, int k) {
+  if (!n.on) return 0.0;
+  const double left = n.until(i, j, k) - n.t0;
+  if (left <= 0.0) return 0.0;
+  const double gap = n.target(i, j, k) - xi;
+  return gap > 0.0 ? gap / (left > n.dt ? left : n.dt) : 0.0;
+}
+
 /// What the reaction of one cell needs, for either formulation: eq. (20) reads xi, the
 /// Gibbs-Thomson form (eq. 47) the relaxed state, eta_GT and the step.
 struct ReactionState {
@@ -111,6 +128,8 @@ struct ReactionState {
   /// Mechanical gate (eq. 56): plating at a cell is scaled by gate(i, j, k) in [0, 1].
   bool gated = false;
   View<double> gate;
+  /// Nuclei being paid for (eq. 58): xi grows toward target until the time `until`.
+  NucleusSource nuclei;
 };
 
 /// Reaction rate and linearisation weight g >= 0 at overpotential eta (without eta_GT).
@@ -145,7 +164,8 @@ void reaction_and_rhs_l(const Grid& g, const ReactionState& st, const View<doubl
       g.interior(), DND_LAMBDA(int i, int j, int kk) {
         double r, w;
         local_reaction(st, i, j, kk, ps(i, j, kk) - pl(i, j, kk) - st.k.e0, r, w);
-        double total = st.cap(i, j, kk) + r;
+        double total =
+            st.cap(i, j, kk) + r + nucleus_rate(st.nuclei, double(st.xi(i, j, kk)), i, j, kk);
         if (st.has_noise) total += st.noise(i, j, kk);
         rate(i, j, kk) = total;
         gw(i, j, kk) = w;
@@ -195,7 +215,8 @@ double final_rate(const Grid& g, const ReactionState& st, const View<double>& pl
       g.interior(), DND_LAMBDA(int i, int j, int kk) {
         double r, w;
         local_reaction(st, i, j, kk, ps(i, j, kk) - pl(i, j, kk) - st.k.e0, r, w);
-        const double det = st.cap(i, j, kk) + r;
+        const double det =
+            st.cap(i, j, kk) + r + nucleus_rate(st.nuclei, double(st.xi(i, j, kk)), i, j, kk);
         rate(i, j, kk) = st.has_noise ? det + st.noise(i, j, kk) : det;
         return std::abs(det);
       });
@@ -321,6 +342,13 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
   xi_bcs_.side[0][0] = xi_bcs_.side[0][1] = BoundaryCondition::neumann();
   table_ = p.has_phases ? p.phases : micro::uniform_table(p.sigma.ion, p.sigma.e);
   phase_ = Field<std::uint8_t>(grid);  // zero: every cell the grain phase
+  if (p.nucleation.enabled) {
+    if (p.formulation != Formulation::gibbs_thomson)
+      throw std::invalid_argument("electrodeposition: nucleation needs gibbs_thomson");
+    nuc_target_ = Field<double>(grid);
+    nuc_until_ = Field<double>(grid);
+    nuc_flag_ = Field<double>(grid);
+  }
   if (p.mechanical_gate) {
     if (p.formulation != Formulation::gibbs_thomson)
       throw std::invalid_argument("electrodeposition: the mechanical gate needs gibbs_thomson");
@@ -358,9 +386,9 @@ Electrodeposition::~Electrodeposition() = default;
 static ReactionState reaction_state(const ElectrodepositionParams& p,
                                     const Field<std::uint8_t>& phase, const micro::PhaseTable& tab,
                                     bool i0_varies, const Field<double>* gate,
-                                    const InterfaceRelaxation* front, const Field<real>& xi,
-                                    const Field<double>& cap, const Field<double>& noise,
-                                    bool has_noise, double dt) {
+                                    const NucleusSource& nuclei, const InterfaceRelaxation* front,
+                                    const Field<real>& xi, const Field<double>& cap,
+                                    const Field<double>& noise, bool has_noise, double dt) {
   ReactionState s;
   s.gibbs = front != nullptr;
   s.k = p.kinetics;
@@ -376,6 +404,8 @@ static ReactionState reaction_state(const ElectrodepositionParams& p,
   s.phase = phase.view();
   s.gated = gate != nullptr;
   if (gate) s.gate = gate->view();
+  s.nuclei = nuclei;
+  s.nuclei.dt = dt;
   for (int q = 0; q < micro::kPhaseCount; ++q) s.i0_factor[q] = tab.i0_factor[q];
   return s;
 }
@@ -448,8 +478,10 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     old_s_.copy_from(phi_s_);
     reaction_and_rhs_l(
         g,
-        reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
-                       front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
+        reaction_state(
+            p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+            NucleusSource{p_.nucleation.enabled, nuc_target_.view(), nuc_until_.view(), time_, 0.0},
+            front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
         phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
     // Counter electrode linearised about the face value of the previous iterate.
     if (p_.counter_butler_volmer) {
@@ -546,8 +578,10 @@ double Electrodeposition::measure_front_speed() const {
   if (!front_) return 0.0;
   return front_speed_max(
       grid_,
-      reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
-                     front_.get(), xi_, rate_cap_, noise_, false, 0.0),
+      reaction_state(
+          p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+          NucleusSource{p_.nucleation.enabled, nuc_target_.view(), nuc_until_.view(), time_, 0.0},
+          front_.get(), xi_, rate_cap_, noise_, false, 0.0),
       phi_l_.view(), phi_s_.view());
 }
 
@@ -564,6 +598,8 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
     rep = solve_prepared(control);
     final_rate(grid_,
                reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                              NucleusSource{p_.nucleation.enabled, nuc_target_.view(),
+                                            nuc_until_.view(), time_, 0.0},
                               front_.get(), xi_, rate_cap_, noise_, has_noise_, 0.0),
                phi_l_.view(), phi_s_.view(), rate_.view());
     front_speed_ = measure_front_speed();
@@ -669,6 +705,11 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
     const PotentialReport r = newton(v_cell_);
     total.newton_iterations += r.newton_iterations;
     total.linear_iterations += r.linear_iterations;
+    // A current from unconverged potentials would send the secant anywhere (V_cell 1e156).
+    if (!r.converged)
+      throw std::runtime_error("the potentials did not converge at V_cell " +
+                               short_number(v_cell_ * 1e3) + " mV in " +
+                               std::to_string(r.newton_iterations) + " Newton iterations");
     const double current = currents_.total();
     if (std::abs(current - target) <= p_.control_rtol * std::max(std::abs(target), 1e-30)) {
       total.converged = r.converged;
@@ -696,9 +737,10 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
   prepare_state(dt);
-  const ReactionState st =
-      reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
-                     front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
+  const ReactionState st = reaction_state(
+      p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+      NucleusSource{p_.nucleation.enabled, nuc_target_.view(), nuc_until_.view(), time_, 0.0},
+      front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
   auto rate_now = [&] { return final_rate(grid_, st, phi_l_.view(), phi_s_.view(), rate_.view()); };
   // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
   const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
@@ -841,6 +883,8 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     total.reused = r.reused;
     total.converged = total.converged && r.converged;
     ++last_substeps_;
+    time_ += sub;
+    if (p_.nucleation.enabled) nucleate(sub);
     done = last ? h : done + sub;
     // A step cut short to land on the end of the interval says little about the next one:
     // keep the proposal unless this step's error (~ dt) shows it too long.
@@ -856,6 +900,80 @@ void Electrodeposition::film_resistances(const View<double>& xi_seen) {
   for (int axis = 0; axis < grid_.dim; ++axis)
     film_face_resistance(grid_, axis, film_[axis].view(), xi_seen, table_.film_resistance_ion,
                          table_.film_resistance_e, face_r_l_[axis].view(), face_r_s_[axis].view());
+}
+
+namespace {
+
+/// Nucleation draws of one accepted step (eq. 57): flag = 1 where a nucleus forms.
+void nucleation_draws(const Grid& g, const NucleationParams& np, const micro::PhaseTable& tab,
+                      const View<std::uint8_t>& phase, const View<real>& xi, const View<double>& pl,
+                      const View<double>& ps, double e0, double dt, std::uint64_t step,
+                      const View<double>& flag) {
+  const nucleation::Barrier b = nucleation::barrier_of(np);
+  const double dv = g.cell_volume();
+  const std::int64_t nx = g.n[0], ny = g.n[1];
+  const std::uint64_t seed = np.seed;
+  const double xmax = np.xi_max;
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        flag(i, j, k) = 0.0;
+        if (double(xi(i, j, k)) >= xmax) return;
+        const int p = phase(i, j, k);
+        const double prob = nucleation::probability(
+            b, ps(i, j, k) - pl(i, j, k) - e0, tab.sigma_e[p], tab.nucleation_factor[p], dv, dt);
+        const std::uint64_t cell = std::uint64_t(i + nx * (j + ny * k));
+        if (prob > 0.0 && nucleation::draw(seed, step, cell) < prob) flag(i, j, k) = 1.0;
+      });
+}
+
+}  // namespace
+
+void Electrodeposition::nucleate(double dt) {
+  const Grid& g = grid_;
+  nucleation_draws(g, p_.nucleation, table_, phase_.view(), xi_.view(), phi_l_.view(),
+                   phi_s_.view(), p_.kinetics.e0, dt, step_, nuc_flag_.view());
+  const View<double> fv = nuc_flag_.view();
+  const double count = parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return fv(i, j, k); });
+  if (count < 0.5) return;
+  // Rare: insert on the host. Each nucleus is the tanh profile of a sphere (disc) of
+  // `radius`, reached over charge_time by the forced rate of eq. (58).
+  const std::vector<double> flags = nuc_flag_.download_interior();
+  std::vector<double> target = nuc_target_.download_interior();
+  std::vector<double> until = nuc_until_.download_interior();
+  const double r = p_.nucleation.radius, w = p_.interface.kinetics.width;
+  const double reach = r + 3.0 * w;
+  const int span = int(std::ceil(reach / g.dx[0]));
+  const bool wrap = p_.lateral_periodic;
+  auto idx = [&](int i, int j, int k) {
+    return std::size_t(i) + std::size_t(g.n[0]) * (std::size_t(j) + std::size_t(g.n[1]) * k);
+  };
+  for (int k = 0; k < g.n[2]; ++k)
+    for (int j = 0; j < g.n[1]; ++j)
+      for (int i = 0; i < g.n[0]; ++i) {
+        if (flags[idx(i, j, k)] < 0.5) continue;
+        ++nuclei_;
+        const int kr = g.dim == 3 ? span : 0;
+        for (int dk = -kr; dk <= kr; ++dk)
+          for (int dj = -span; dj <= span; ++dj)
+            for (int di = -span; di <= span; ++di) {
+              int a = i + di, b = j + dj, c = k + dk;
+              if (a < 0 || a >= g.n[0]) continue;
+              if (b < 0 || b >= g.n[1] || c < 0 || c >= g.n[2]) {
+                if (!wrap) continue;
+                b = (b + g.n[1]) % g.n[1];
+                c = (c + g.n[2]) % g.n[2];
+              }
+              const double d = g.dx[0] * std::sqrt(double(di * di + dj * dj + dk * dk));
+              if (d > reach) continue;
+              const double profile = 0.5 * (1.0 - std::tanh((d - r) / w));
+              const std::size_t m = idx(a, b, c);
+              target[m] = std::max(target[m], profile);
+              until[m] = std::max(until[m], time_ + p_.nucleation.charge_time);
+            }
+      }
+  nuc_target_.upload_interior(target);
+  nuc_until_.upload_interior(until);
 }
 
 void Electrodeposition::update_gate() {

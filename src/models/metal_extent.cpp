@@ -57,6 +57,30 @@ MetalExtent metal_extent(const Grid& g, const std::vector<real>& xi) {
   e.deepest = e.tip;
   for (std::size_t m = 0; m < xi.size(); ++m)
     if (xi[m] > kHalf) e.deepest = std::max(e.deepest, edge_position(g, xi, m, int(m % nx)));
+  // Connected pieces: the anode's (if any) plus every island, face-connected, periodic
+  // across the lateral sides as above.
+  std::fill(seen.begin(), seen.end(), 0);
+  for (std::size_t start = 0; start < xi.size(); ++start) {
+    if (seen[start] || !(xi[start] > kHalf)) continue;
+    ++e.clusters;
+    seen[start] = 1;
+    queue.push_back(start);
+    while (!queue.empty()) {
+      const std::size_t c = queue.front();
+      queue.pop_front();
+      const int i = int(c % nx), j = int((c / nx) % ny), k = int(c / (std::size_t(nx) * ny));
+      const int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
+                            {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
+      for (const auto& n : nb) {
+        if (n[0] < 0 || n[0] >= nx) continue;
+        const std::size_t m = idx(n[0], (n[1] + ny) % ny, (n[2] + nz) % nz);
+        if (!seen[m] && xi[m] > kHalf) {
+          seen[m] = 1;
+          queue.push_back(m);
+        }
+      }
+    }
+  }
   return e;
 }
 

@@ -108,6 +108,26 @@ TEST(ConfigMicrostructure, MissingMaterialsAndBadGeneratorValuesAreNamed) {
   }
 }
 
+TEST(ConfigMicrostructure, MechanicalGateNeedsFractureResistances) {
+  // Issue 12, item 2: the presets and the grain material give sigma_c; the plain NZSP file
+  // does not, and the message names it.
+  const RunConfig c = parse_config(kCase + "mechanics: {gate: true}\n", "case.yaml");
+  EXPECT_TRUE(c.cell.mechanical_gate);
+  EXPECT_NEAR(c.microstructure.phases[micro::Phase::grain_boundary].fracture_resistance, 40e6, 1);
+  std::string e;
+  try {
+    const std::string plain = with(with(kCase, "electrolyte: NZSP_grain", "electrolyte: NZSP"),
+                                   "microstructure:\n  generate: {seed: 4, grain_size: 2 um, "
+                                   "gb_width: 0.5 um}\n  grain_boundary: pristine_nzsp\n",
+                                   "");
+    parse_config(plain + "mechanics: {gate: true}\n", "case.yaml");
+  } catch (const ConfigError& x) {
+    e = x.what();
+  }
+  EXPECT_NE(e.find("mechanics.gate: the electrolyte"), std::string::npos) << e;
+  EXPECT_NE(e.find("nzsp.yaml) gives no fracture_resistance"), std::string::npos) << e;
+}
+
 TEST(ConfigMicrostructure, GeneratedRoundTripsThroughHdf5AndTiffBitForBit) {
   const Scratch s;
   const RunConfig c = parse_config(kCase, "case.yaml");

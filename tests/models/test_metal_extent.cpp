@@ -49,6 +49,11 @@ TEST(MetalExtent, IsolatedNucleusCountsAsDeepestNotAsTip) {
   const MetalExtent e = metal_extent(g, xi);
   EXPECT_NEAR(e.tip, 15.0, 1e-12);      // the filament's last metal cell ends at its face
   EXPECT_NEAR(e.deepest, 23.0, 1e-12);  // the nucleus, found though not connected
+  EXPECT_EQ(e.clusters, 2);             // the anode with its filament, and the nucleus
+  // A second nucleus across the periodic side (rows 9 and 0 touch): still one more piece.
+  xi[std::size_t(30 + g.n[0] * 9)] = real(1.0);
+  xi[std::size_t(30 + g.n[0] * 0)] = real(1.0);
+  EXPECT_EQ(metal_extent(g, xi).clusters, 3);
 }
 
 TEST(MetalExtent, NoMetalAtTheAnodeMeansNoTip) {

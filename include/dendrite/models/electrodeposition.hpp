@@ -42,6 +42,27 @@ struct StepControl {
   double growth = 2.0;          ///< largest factor between two steps
 };
 
+/// Nucleation of metal inside the electrolyte (docs/model.md, 10.2, eqs. 57-58): per cell
+/// and accepted step, probability 1 - exp(-J dV dt) with
+///   J = rate sigma_e(x) / reference_conductivity exp(-f_het(x) DeltaG*(eta) / kB T),
+///   DeltaG* = 16 pi gamma^3 Omega_a^2 / (3 (n e eta)^2),   only where eta < 0,
+/// drawn by the counter-based generator keyed by (seed, step, cell). A nucleus is a tanh
+/// sphere (disc) of `radius`, grown to that profile by a forced rate over `charge_time`, whose
+/// charge enters the potentials' sources like the reaction's.
+struct NucleationParams {
+  bool enabled = false;
+  double rate = 0.0;                    ///< J_ref, 1/(m^3 s)
+  double reference_conductivity = 1.0;  ///< sigma_e at which J0 = J_ref, S/m
+  double interface_energy = 0.3;        ///< gamma, J/m^2
+  double atomic_volume = 0.0;           ///< Omega_a = Omega_m / N_A, m^3
+  double temperature = 298.15;          ///< K
+  int valence = 1;
+  double radius = 0.0;       ///< m, of the inserted nucleus
+  double charge_time = 1.0;  ///< s over which a nucleus's charge is paid
+  double xi_max = 0.05;      ///< only cells with xi below this nucleate (electrolyte)
+  std::uint64_t seed = 1;
+};
+
 struct ElectrodepositionParams {
   Formulation formulation = Formulation::gibbs_thomson;
   allen_cahn::Params capillary;  ///< L_sigma, kappa, W of eq. (20) (chen2015)
@@ -57,6 +78,7 @@ struct ElectrodepositionParams {
   /// enters the solid only where the deposit's pressure n F |eta| / Omega_m exceeds the
   /// phase's fracture resistance. false: M = 1 (mechanics off).
   bool mechanical_gate = false;
+  NucleationParams nucleation;
   double gate_opening_time = 1.0;     ///< s: time a cell takes to open fully (eq. 56)
   double i0_counter = 0.0;            ///< A/m^2, exchange current density of the counter electrode
   bool counter_butler_volmer = true;  ///< false: non-polarisable counter electrode (phi_l = 0)
@@ -150,6 +172,14 @@ class Electrodeposition {
   /// carry the film resistances of eq. (52). Before the first step.
   void set_microstructure(const micro::Microstructure& m);
   const micro::PhaseTable& phases() const { return table_; }
+  /// Nucleation state (restart state): per cell the xi a nucleus grows to and the time its
+  /// charge is paid by; the model's clock; the number of nuclei formed.
+  Field<double>& nucleus_target() { return nuc_target_; }
+  Field<double>& nucleus_until() { return nuc_until_; }
+  double model_time() const { return time_; }
+  void set_model_time(double t) { time_ = t; }
+  std::int64_t nuclei() const { return nuclei_; }
+  void set_nuclei(std::int64_t n) { nuclei_ = n; }
   /// The mechanical gate M in [0, 1] per cell (restart state; allocated only with the gate):
   /// opened cells stay open (eq. 56).
   Field<double>& gate() { return gate_; }
@@ -227,6 +257,10 @@ class Electrodeposition {
   bool has_film_ = false;
   Field<double> gate_;  ///< M of eq. (56) per cell, from the last solved potentials (gate on)
   void update_gate();
+  Field<double> nuc_target_, nuc_until_, nuc_flag_;  ///< nucleation on
+  double time_ = 0.0;                                ///< s, accepted steps only
+  std::int64_t nuclei_ = 0;
+  void nucleate(double dt);
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
   double step_dt_ = 0.0;                        ///< dt of the step being solved (0: none)

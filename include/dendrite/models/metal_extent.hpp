@@ -13,6 +13,7 @@ namespace dnd {
 struct MetalExtent {
   double tip = 0.0;      ///< x (from the grid origin) where connected metal ends
   double deepest = 0.0;  ///< same for any metal
+  int clusters = 0;      ///< connected pieces of metal (the anode with its filaments is one)
 };
 
 /// Metal is xi > 1/2; a cell's edge position is where xi crosses 1/2 between its centre and
