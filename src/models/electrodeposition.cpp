@@ -838,6 +838,10 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
   total.converged = true;
   last_substeps_ = 0;
   double done = 0.0;
+  // The V_cell (or I) change of a step includes the change the previous step's xi update
+  // caused (potentials are solved for the xi a step starts from): when shrinking the step
+  // four-fold leaves that error as large, it is not this step's and the step is taken.
+  double rejected_e_c = 0.0, rejected_sub = 0.0;
   while (done < h) {
     const double left = h - done;
     double sub = std::min({next_dt_, c.dt_max, gibbs_thomson_dt()});
@@ -858,6 +862,9 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
                                     : std::abs(watched() - before) /
                                           (c.control_change * std::max(std::abs(before), floor));
       err = std::max(e_xi, e_c);
+      if (e_xi <= 2.0 && e_c > 2.0 && rejected_sub > 0.0 && sub <= 0.25 * rejected_sub &&
+          e_c >= 0.7 * rejected_e_c)
+        err = e_xi;  // a lagged change: shrinking does not reduce it
       if (!(std::isfinite(e_xi) && std::isfinite(e_c) && std::isfinite(v_cell_) &&
             std::isfinite(currents_.total())))
         failure = "a non-finite state";
@@ -865,6 +872,11 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
       failure = e.what();
     }
     if (!failure.empty() || err > 2.0) {
+      if (failure.empty() && rejected_sub == 0.0) {  // the first rejection is the reference
+        rejected_e_c =
+            std::abs(watched() - before) / (c.control_change * std::max(std::abs(before), floor));
+        rejected_sub = sub;
+      }
       restore_state(*saved_);
       ++rejected_;
       next_dt_ = sub * (failure.empty() ? std::clamp(0.9 / err, 0.1, 0.5) : 0.25);
@@ -883,8 +895,11 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     total.reused = r.reused;
     total.converged = total.converged && r.converged;
     ++last_substeps_;
+    rejected_sub = 0.0;
     time_ += sub;
-    if (p_.nucleation.enabled) nucleate(sub);
+    // New nuclei start drawing their charge now: re-solve so that the next step's V_cell
+    // (or I) change is measured from a state that includes them.
+    if (p_.nucleation.enabled && nucleate(sub) > 0) solve_potentials(control);
     done = last ? h : done + sub;
     // A step cut short to land on the end of the interval says little about the next one:
     // keep the proposal unless this step's error (~ dt) shows it too long.
@@ -928,14 +943,14 @@ void nucleation_draws(const Grid& g, const NucleationParams& np, const micro::Ph
 
 }  // namespace
 
-void Electrodeposition::nucleate(double dt) {
+int Electrodeposition::nucleate(double dt) {
   const Grid& g = grid_;
   nucleation_draws(g, p_.nucleation, table_, phase_.view(), xi_.view(), phi_l_.view(),
                    phi_s_.view(), p_.kinetics.e0, dt, step_, nuc_flag_.view());
   const View<double> fv = nuc_flag_.view();
   const double count = parallel_sum(
       g.interior(), DND_LAMBDA(int i, int j, int k) { return fv(i, j, k); });
-  if (count < 0.5) return;
+  if (count < 0.5) return 0;
   // Rare: insert on the host. Each nucleus is the tanh profile of a sphere (disc) of
   // `radius`, reached over charge_time by the forced rate of eq. (58).
   const std::vector<double> flags = nuc_flag_.download_interior();
@@ -974,6 +989,7 @@ void Electrodeposition::nucleate(double dt) {
       }
   nuc_target_.upload_interior(target);
   nuc_until_.upload_interior(until);
+  return int(count + 0.5);
 }
 
 void Electrodeposition::update_gate() {

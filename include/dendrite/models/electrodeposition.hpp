@@ -260,7 +260,7 @@ class Electrodeposition {
   Field<double> nuc_target_, nuc_until_, nuc_flag_;  ///< nucleation on
   double time_ = 0.0;                                ///< s, accepted steps only
   std::int64_t nuclei_ = 0;
-  void nucleate(double dt);
+  int nucleate(double dt);  ///< returns the nuclei formed in this step
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
   double step_dt_ = 0.0;                        ///< dt of the step being solved (0: none)
