@@ -127,6 +127,23 @@ v = table["v_cell_V"][-1]
 assert v < 0, "positive current plates at x = 0, so V_cell < 0"
 assert np.allclose(table["i_ionic_A_m2"] + table["i_electronic_A_m2"], 5.0, rtol=1e-4)
 make_plots(out, [("plot_scalars.py", [], "scalars.png"), ("plot_field.py", ["--field", "current"], "current.png")])
+penetration = os.path.join(out, "penetration.png")
+r = subprocess.run([sys.executable, os.path.join(a.source, "postprocess", "plot_penetration.py"), out, out,
+                    "-o", penetration], capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
+with open(penetration, "rb") as f:
+    assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+# The polycrystal example writes its microstructure beside the fields, and it plots.
+poly = run_example("nzsp_polycrystal_2d.yaml", [("duration: 30 min", "duration: 2 min"),
+                                               ("every: 10 min", "every: 1 min")], "poly")
+ms = os.path.join(poly, "microstructure.h5")
+with h5py.File(ms, "r") as h:
+    phase = h["phase"][...]
+    assert phase.shape == (80, 140) and set(np.unique(phase)) == {0, 1}
+r = subprocess.run([sys.executable, os.path.join(a.source, "postprocess", "plot_microstructure.py"), ms,
+                    "-o", os.path.join(poly, "microstructure.png")], capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
 
 # The liquid benchmark's quick example, shortened: its fields are in the XDMF, the concentration
 # is a site fraction that the far side holds at c0, the cations balance the inflow, and the

@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""Filament penetration of several runs side by side: the connected tip, the deepest metal
+and the mean metal thickness against time (from each run's scalars.csv), and, where the
+table has them, the number of nuclei and the share of the metal ahead of the front on
+grain-boundary cells.
+
+usage: plot_penetration.py RESULT_DIR [RESULT_DIR ...] [-o penetration.png]"""
+import argparse
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from dendrite_io import scalars  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("result_dirs", nargs="+")
+    ap.add_argument("-o", "--output", default="penetration.png")
+    a = ap.parse_args()
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    for d in a.result_dirs:
+        s = scalars(d)
+        label = os.path.basename(os.path.normpath(d))
+        t = s["time_s"] / 60.0
+        line, = ax[0].plot(t, s["tip_m"] * 1e6, label=f"{label}: connected tip")
+        ax[0].plot(t, s["deepest_m"] * 1e6, "--", color=line.get_color(), label=f"{label}: deepest")
+        ax[0].plot(t, s["metal_thickness_m"] * 1e6, ":", color=line.get_color(),
+                   label=f"{label}: mean thickness")
+        if "gb_metal_fraction" in s.dtype.names:
+            ax[1].plot(t, s["gb_metal_fraction"], color=line.get_color(), label=label)
+    ax[0].set_xlabel("time (min)")
+    ax[0].set_ylabel("x (um)")
+    ax[0].legend(fontsize=7)
+    ax[0].set_title("penetration")
+    ax[1].set_xlabel("time (min)")
+    ax[1].set_ylabel("share of metal ahead of the front on GB cells")
+    ax[1].set_ylim(-0.05, 1.05)
+    ax[1].legend(fontsize=7)
+    ax[1].set_title("where the metal goes")
+    fig.savefig(a.output, dpi=120)
+    print(f"wrote {a.output}")
+
+
+if __name__ == "__main__":
+    main()
