@@ -155,9 +155,11 @@ inline std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-/// Resolve a material named in a case: a path (*.yaml) against the case's folder then
-/// inputs/, or a name looked up as materials/<name>.yaml beside the case, then in inputs/.
-inline std::string find_material(const Entry& e, const std::string& case_dir) {
+/// A file named in a case: a path (*.yaml) against the case's folder then inputs/, or a
+/// name looked up as <folder>/<name>.yaml (lower case, other characters as _) beside the
+/// case, then in inputs/<folder>/.
+inline std::string find_library_file(const Entry& e, const std::string& case_dir,
+                                     const std::string& folder) {
   namespace fs = std::filesystem;
   const std::string v = e.str();
   std::vector<fs::path> tries;
@@ -167,14 +169,20 @@ inline std::string find_material(const Entry& e, const std::string& case_dir) {
     std::string stem;
     for (char ch : v)
       stem += std::isalnum(static_cast<unsigned char>(ch)) ? char(std::tolower(ch)) : '_';
-    const std::string file = stem + ".yaml";
-    tries = {fs::path(case_dir) / "materials" / file, fs::path(inputs_dir()) / "materials" / file};
+    tries = {fs::path(case_dir) / folder / (stem + ".yaml"),
+             fs::path(inputs_dir()) / folder / (stem + ".yaml")};
   }
   for (const auto& t : tries)
     if (fs::exists(t)) return t.string();
   std::string where;
   for (const auto& t : tries) where += (where.empty() ? "" : ", ") + t.string();
-  e.fail("no material file for '" + v + "' (looked for " + where + ")");
+  e.fail(std::string(folder == "materials" ? "no material file" : "no file") + " for '" + v +
+         "' (looked for " + where + ")");
+}
+
+/// A material named in a case (materials/ beside the case, then inputs/materials/).
+inline std::string find_material(const Entry& e, const std::string& case_dir) {
+  return find_library_file(e, case_dir, "materials");
 }
 
 /// A material file's root entry, with errors naming that file.

@@ -17,29 +17,6 @@ namespace config_detail {
 
 namespace {
 
-/// A file named in a case: a path (*.yaml) against the case's folder then inputs/, or a
-/// name looked up as <folder>/<name>.yaml beside the case, then in inputs/<folder>/.
-std::string find_library_file(const Entry& e, const std::string& case_dir,
-                              const std::string& folder) {
-  namespace fs = std::filesystem;
-  const std::string v = e.str();
-  std::vector<fs::path> tries;
-  if (v.size() > 5 && v.substr(v.size() - 5) == ".yaml") {
-    tries = {fs::path(case_dir) / v, fs::path(inputs_dir()) / v};
-  } else {
-    std::string stem;
-    for (char ch : v)
-      stem += std::isalnum(static_cast<unsigned char>(ch)) ? char(std::tolower(ch)) : '_';
-    tries = {fs::path(case_dir) / folder / (stem + ".yaml"),
-             fs::path(inputs_dir()) / folder / (stem + ".yaml")};
-  }
-  for (const auto& t : tries)
-    if (fs::exists(t)) return t.string();
-  std::string where;
-  for (const auto& t : tries) where += (where.empty() ? "" : ", ") + t.string();
-  e.fail("no file for '" + v + "' (looked for " + where + ")");
-}
-
 micro::Site read_site(const Entry& e) {
   const std::string s = e.str();
   if (s == "random") return micro::Site::random;

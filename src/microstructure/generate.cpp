@@ -225,6 +225,16 @@ std::vector<Seed> draw_seeds(const GeneratorSpec& s, const Box& b, int grains) {
       cand.p[d] = d < b.dim ? b.n[d] * uniform01(s.seed, stream::seed_axis + d, a) : 0.5;
     cand.w = s.size_spread > 0 ? radius[g] * radius[g] : 0.0;
     bool ok = true;
+    // Closer to a kept seed than regularity times the sum of the two grains' radii.
+    auto too_close = [&](const Seed& cand_seed, int other) {
+      double dist2 = 0.0;
+      for (int d = 0; d < b.dim; ++d) {
+        const double sep = b.separation(d, cand_seed.p[d] - seeds[other].p[d]);
+        dist2 += sep * sep;
+      }
+      const double min_dist = s.regularity * (radius[g] + radius[other]);
+      return dist2 < min_dist * min_dist;
+    };
     if (s.regularity > 0) {
       int q[3];
       bucket_of(cand.p, q);
@@ -243,27 +253,13 @@ std::vector<Seed> draw_seeds(const GeneratorSpec& s, const Box& b, int grains) {
             }
             if (skip) continue;
             for (int other : buckets[std::size_t(c[0]) +
-                                     std::size_t(nb[0]) * (c[1] + std::size_t(nb[1]) * c[2])]) {
-              double dist2 = 0.0;
-              for (int d = 0; d < b.dim; ++d) {
-                const double sep = b.separation(d, cand.p[d] - seeds[other].p[d]);
-                dist2 += sep * sep;
-              }
-              const double min_dist = s.regularity * (radius[g] + radius[other]);
-              if (dist2 < min_dist * min_dist) ok = false;
-            }
+                                     std::size_t(nb[0]) * (c[1] + std::size_t(nb[1]) * c[2])])
+              if (too_close(cand, other)) ok = false;
           }
       // Few buckets along a periodic axis: the 3 x 3 search may miss wrapped neighbours.
       if (ok && (nb[0] <= 2 || nb[1] <= 2 || (b.dim == 3 && nb[2] <= 2)))
-        for (int other = 0; other < g && ok; ++other) {
-          double dist2 = 0.0;
-          for (int d = 0; d < b.dim; ++d) {
-            const double sep = b.separation(d, cand.p[d] - seeds[other].p[d]);
-            dist2 += sep * sep;
-          }
-          const double min_dist = s.regularity * (radius[g] + radius[other]);
-          if (dist2 < min_dist * min_dist) ok = false;
-        }
+        for (int other = 0; other < g && ok; ++other)
+          if (too_close(cand, other)) ok = false;
     }
     if (!ok) continue;
     int q[3];

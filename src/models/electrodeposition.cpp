@@ -17,6 +17,9 @@ namespace dnd {
 
 namespace {
 
+void flat_cell_potentials(const Grid& g, double front, double sigma, double v, double eta_a,
+                          double i, const View<double>& pl, const View<double>& ps);
+
 /// A number for messages: 4 significant digits, any magnitude.
 std::string short_number(double v) {
   char buf[32];
@@ -631,16 +634,8 @@ void Electrodeposition::cold_potentials(const FlatCellEstimate& est, double i) {
   const Grid& g = grid_;
   const double front = metal_thickness();
   const double sigma = table_.sigma_ion[0] > 0.0 ? table_.sigma_ion[0] : p_.sigma.ion;
-  const double lx = g.length(0);
   const double v = est.v_cell, eta_a = est.eta_anode;
-  const View<double> pl = phi_l_.view(), ps = phi_s_.view();
-  parallel_for(
-      g.interior(), DND_LAMBDA(int ii, int j, int k) {
-        const double x = g.centre(0, ii);
-        const double beyond = x > front ? x - front : 0.0;
-        pl(ii, j, k) = v - eta_a + i * beyond / sigma;
-        ps(ii, j, k) = lx > front ? v * (1.0 - beyond / (lx - front)) : v;
-      });
+  flat_cell_potentials(g, front, sigma, v, eta_a, i, phi_l_.view(), phi_s_.view());
   counter_eta_ = est.eta_counter;
   faces_current_ = false;
 }
@@ -941,15 +936,61 @@ void nucleation_draws(const Grid& g, const NucleationParams& np, const micro::Ph
       });
 }
 
+/// Eq. (56) per cell: see Electrodeposition::update_gate.
+void gate_kernel(const Grid& g, const micro::PhaseTable& tab, const View<std::uint8_t>& ph,
+                 const View<double>& pl, const View<double>& ps, double ahead_of,
+                 double pressure_per_volt, double e0, double max_rise, const View<double>& out) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double sigma_c = tab.fracture_resistance[ph(i, j, k)];
+        double target = 1.0;  // behind the uniform front, or nothing to break
+        if (g.centre(0, i) > ahead_of && sigma_c > 0.0) {
+          const double eta = ps(i, j, k) - pl(i, j, k) - e0;
+          const double pressure = eta < 0.0 ? -eta * pressure_per_volt : 0.0;
+          // A ramp over +-10 % of sigma_c: continuous for Newton.
+          target = echem::clamp((pressure - 0.9 * sigma_c) / (0.2 * sigma_c), 0.0, 1.0);
+        }
+        const double old = out(i, j, k);
+        if (old < 0.0) {  // the first update: the state the run starts from
+          out(i, j, k) = target;
+          return;
+        }
+        // Fracture is irreversible (a cell once opened stays open; a gate that closed as the
+        // pressure relaxed would switch the current back and forth between steps), and
+        // opening takes gate_opening_time: M rises at most dt / tau per step, so a step's
+        // change vanishes with dt and the step control resolves it.
+        const double rise =
+            target > old ? (target - old < max_rise ? target - old : max_rise) : 0.0;
+        out(i, j, k) = old + rise;
+      });
+}
+
+double field_sum(const Grid& g, const View<double>& v) {
+  return parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { return v(i, j, k); });
+}
+
+/// The potentials of a flat cell (eq. 55): phi_s = V in the anode, falling linearly to 0
+/// at the counter electrode; phi_l = V - eta_a at the front, rising at i / sigma.
+void flat_cell_potentials(const Grid& g, double front, double sigma, double v, double eta_a,
+                          double i, const View<double>& pl, const View<double>& ps) {
+  const double lx = g.length(0);
+  parallel_for(
+      g.interior(), DND_LAMBDA(int ii, int j, int k) {
+        const double x = g.centre(0, ii);
+        const double beyond = x > front ? x - front : 0.0;
+        pl(ii, j, k) = v - eta_a + i * beyond / sigma;
+        ps(ii, j, k) = lx > front ? v * (1.0 - beyond / (lx - front)) : v;
+      });
+}
+
 }  // namespace
 
 int Electrodeposition::nucleate(double dt) {
   const Grid& g = grid_;
   nucleation_draws(g, p_.nucleation, table_, phase_.view(), xi_.view(), phi_l_.view(),
                    phi_s_.view(), p_.kinetics.e0, dt, step_, nuc_flag_.view());
-  const View<double> fv = nuc_flag_.view();
-  const double count = parallel_sum(
-      g.interior(), DND_LAMBDA(int i, int j, int k) { return fv(i, j, k); });
+  const double count = field_sum(g, nuc_flag_.view());
   if (count < 0.5) return 0;
   // Rare: insert on the host. Each nucleus is the tanh profile of a sphere (disc) of
   // `radius`, reached over charge_time by the forced rate of eq. (58).
@@ -1000,32 +1041,8 @@ void Electrodeposition::update_gate() {
   const double pressure_per_volt = 1.0 / p_.interface.omega_over_nf;  // n F / Omega_m, Pa/V
   const double e0 = p_.kinetics.e0;
   const double max_rise = p_.gate_opening_time > 0.0 ? step_dt_ / p_.gate_opening_time : 1.0;
-  micro::PhaseTable tab = table_;
-  const View<std::uint8_t> ph = phase_.view();
-  const View<double> pl = phi_l_.view(), ps = phi_s_.view(), out = gate_.view();
-  parallel_for(
-      g.interior(), DND_LAMBDA(int i, int j, int k) {
-        const double sigma_c = tab.fracture_resistance[ph(i, j, k)];
-        double target = 1.0;  // behind the uniform front, or nothing to break
-        if (g.centre(0, i) > ahead_of && sigma_c > 0.0) {
-          const double eta = ps(i, j, k) - pl(i, j, k) - e0;
-          const double pressure = eta < 0.0 ? -eta * pressure_per_volt : 0.0;
-          // A ramp over +-10 % of sigma_c: continuous for Newton.
-          target = echem::clamp((pressure - 0.9 * sigma_c) / (0.2 * sigma_c), 0.0, 1.0);
-        }
-        const double old = out(i, j, k);
-        if (old < 0.0) {  // the first update: the state the run starts from
-          out(i, j, k) = target;
-          return;
-        }
-        // Fracture is irreversible (a cell once opened stays open; a gate that closed as the
-        // pressure relaxed would switch the current back and forth between steps), and
-        // opening takes gate_opening_time: M rises at most dt / tau per step, so a step's
-        // change vanishes with dt and the step control resolves it.
-        const double rise =
-            target > old ? (target - old < max_rise ? target - old : max_rise) : 0.0;
-        out(i, j, k) = old + rise;
-      });
+  gate_kernel(g, table_, phase_.view(), phi_l_.view(), phi_s_.view(), ahead_of, pressure_per_volt,
+              e0, max_rise, gate_.view());
 }
 
 void Electrodeposition::set_microstructure(const micro::Microstructure& m) {

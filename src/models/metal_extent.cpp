@@ -24,6 +24,36 @@ double edge_position(const Grid& g, const std::vector<real>& xi, std::size_t m, 
 
 }  // namespace
 
+namespace {
+
+/// Breadth-first flood of metal (xi > 1/2) from the cells in `queue`, face-connected,
+/// periodic across the lateral sides; `visit` sees each cell reached.
+template <class Visit>
+void flood(const Grid& g, const std::vector<real>& xi, std::vector<char>& seen,
+           std::deque<std::size_t>& queue, Visit visit) {
+  const int nx = g.n[0], ny = g.n[1], nz = g.n[2];
+  while (!queue.empty()) {
+    const std::size_t c = queue.front();
+    queue.pop_front();
+    const int i = int(c % nx), j = int((c / nx) % ny), k = int(c / (std::size_t(nx) * ny));
+    visit(c, i);
+    const int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
+                          {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
+    for (const auto& n : nb) {
+      if (n[0] < 0 || n[0] >= nx) continue;
+      const std::size_t m =
+          std::size_t(n[0]) +
+          std::size_t(nx) * ((n[1] + ny) % ny + std::size_t(ny) * ((n[2] + nz) % nz));
+      if (!seen[m] && xi[m] > kHalf) {
+        seen[m] = 1;
+        queue.push_back(m);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 MetalExtent metal_extent(const Grid& g, const std::vector<real>& xi) {
   const int nx = g.n[0], ny = g.n[1], nz = g.n[2];
   auto idx = [&](int i, int j, int k) {
@@ -38,48 +68,19 @@ MetalExtent metal_extent(const Grid& g, const std::vector<real>& xi) {
         seen[idx(0, j, k)] = 1;
         queue.push_back(idx(0, j, k));
       }
-  while (!queue.empty()) {
-    const std::size_t c = queue.front();
-    queue.pop_front();
-    const int i = int(c % nx), j = int((c / nx) % ny), k = int(c / (std::size_t(nx) * ny));
-    e.tip = std::max(e.tip, edge_position(g, xi, c, i));
-    const int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
-                          {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
-    for (const auto& n : nb) {
-      if (n[0] < 0 || n[0] >= nx) continue;
-      const std::size_t m = idx(n[0], (n[1] + ny) % ny, (n[2] + nz) % nz);
-      if (!seen[m] && xi[m] > kHalf) {
-        seen[m] = 1;
-        queue.push_back(m);
-      }
-    }
-  }
+  flood(g, xi, seen, queue,
+        [&](std::size_t c, int i) { e.tip = std::max(e.tip, edge_position(g, xi, c, i)); });
   e.deepest = e.tip;
   for (std::size_t m = 0; m < xi.size(); ++m)
     if (xi[m] > kHalf) e.deepest = std::max(e.deepest, edge_position(g, xi, m, int(m % nx)));
-  // Connected pieces: the anode's (if any) plus every island, face-connected, periodic
-  // across the lateral sides as above.
+  // Connected pieces: the anode's (if any) plus every island.
   std::fill(seen.begin(), seen.end(), 0);
   for (std::size_t start = 0; start < xi.size(); ++start) {
     if (seen[start] || !(xi[start] > kHalf)) continue;
     ++e.clusters;
     seen[start] = 1;
     queue.push_back(start);
-    while (!queue.empty()) {
-      const std::size_t c = queue.front();
-      queue.pop_front();
-      const int i = int(c % nx), j = int((c / nx) % ny), k = int(c / (std::size_t(nx) * ny));
-      const int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
-                            {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
-      for (const auto& n : nb) {
-        if (n[0] < 0 || n[0] >= nx) continue;
-        const std::size_t m = idx(n[0], (n[1] + ny) % ny, (n[2] + nz) % nz);
-        if (!seen[m] && xi[m] > kHalf) {
-          seen[m] = 1;
-          queue.push_back(m);
-        }
-      }
-    }
+    flood(g, xi, seen, queue, [](std::size_t, int) {});
   }
   return e;
 }
