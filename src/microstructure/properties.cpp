@@ -142,8 +142,15 @@ double brick_layer(int dim, double d, double delta, double sigma_grain, double s
 double mean_grain_size(const Microstructure& m) {
   double volume = 1.0;
   for (int d = 0; d < m.dim; ++d) volume *= m.n[d] * m.voxel;
-  const double grains = std::max<std::size_t>(1, m.centres.size());
-  return std::pow(volume / grains, 1.0 / m.dim);
+  // Grains that hold cells here (a case's electrolyte leaves out those of the anode region).
+  std::vector<char> present(std::max<std::size_t>(1, m.centres.size()), 0);
+  std::size_t grains = 0;
+  for (const std::int32_t id : m.grain)
+    if (id >= 0 && std::size_t(id) < present.size() && !present[std::size_t(id)]) {
+      present[std::size_t(id)] = 1;
+      ++grains;
+    }
+  return std::pow(volume / double(std::max<std::size_t>(1, grains)), 1.0 / m.dim);
 }
 
 }  // namespace dnd::micro

@@ -93,7 +93,8 @@ FilmFaces film_faces(const Microstructure& m, const Grid& g, const bool periodic
 /// (the across path in series, the films along the current in parallel).
 double brick_layer(int dim, double d, double delta, double sigma_grain, double sigma_film);
 
-/// Mean grain size (V / N)^(1/dim) of a microstructure (the generator's definition), m.
+/// Mean grain size (V / N)^(1/dim) of a microstructure (the generator's definition), m, with
+/// N the grains that hold cells.
 double mean_grain_size(const Microstructure& m);
 
 }  // namespace dnd::micro
