@@ -134,8 +134,8 @@ struct RunConfig {
   Grid grid;
   BoundarySet boundary;
   allen_cahn::Params allen_cahn;
-  CellConfig cell;      ///< model: electrodeposition
-  LiquidConfig liquid;  ///< model: liquid
+  CellConfig cell;                      ///< model: electrodeposition
+  LiquidConfig liquid;                  ///< model: liquid
   MicrostructureConfig microstructure;  ///< model: electrodeposition
   InitialConfig initial;
   TimeConfig time;
