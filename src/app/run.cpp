@@ -113,7 +113,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
         << "\n";
 
   double last_h = dt;
+  std::int64_t recorded_step = -1;
   auto record_scalars = [&]() {
+    recorded_step = step;
     std::vector<double> row{double(step), t, last_h};
     for (double v : sim->scalars()) row.push_back(v);
     table.add(std::move(row));
@@ -193,7 +195,29 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     if (!(h > 0.0) || !(t + h > t))
       throw std::runtime_error("the time step " + std::to_string(h) + " no longer advances t = " +
                                format_sim_time(cfg, t) + " (time.dt, or the adaptive step)");
-    sim->step(h);
+    try {
+      sim->step(h);
+    } catch (const std::runtime_error& e) {
+      // A numerical stop (issue 14, item 6): keep the last good state, written as a field
+      // output, the scalar table and a checkpoint, and say where it is and how to go on.
+      const double done = sim->advanced_before_failure();
+      if (done > 0.0) {
+        t += done;
+        ++step;
+      }
+      if (recorded_step != step) record_scalars();
+      if (writer.history().empty() || writer.history().back().step != step) write_fields();
+      table.write_csv(table_path);
+      checkpoint(progress.wall_elapsed());
+      throw std::runtime_error(
+          std::string(e.what()) + "\n  the last good state (step " + std::to_string(step) +
+          ", t = " + format_sim_time(cfg, t) + ") is written: fields " + writer.xdmf_path() +
+          ", scalars " + table_path + ", checkpoint " + ckpt_path +
+          "\n  to go on, change what the message names (a shorter time.dt or time.dt_max, a "
+          "lower current, the cell) and run again; the checkpoint resumes only the unchanged "
+          "case (dendrite run " +
+          cfg.source + " --resume)");
+    }
     last_h = h;
     t = lands ? target : t + h;
     ++step;

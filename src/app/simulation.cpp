@@ -139,11 +139,15 @@ class ElectrodepositionSimulation : public Simulation {
     return os.str();
   }
   void step(double dt) override {
+    time_before_ = model_.model_time();
     last_ = cfg_.time.adaptive ? model_.advance(dt, cfg_.cell.control)
                                : model_.step(dt, cfg_.cell.control);
     substeps_ = cfg_.time.adaptive ? model_.last_substeps() : 1;
   }
   double suggested_dt() const override { return cfg_.time.adaptive ? model_.next_dt() : 0.0; }
+  double advanced_before_failure() const override {
+    return cfg_.time.adaptive ? model_.model_time() - time_before_ : 0.0;
+  }
   std::vector<std::string> columns() const override {
     return {"v_cell_V",
             "i_ionic_A_m2",
@@ -269,6 +273,7 @@ class ElectrodepositionSimulation : public Simulation {
   RunConfig cfg_;
   ElectrodepositionParams params_;
   Electrodeposition model_;
+  double time_before_ = 0.0;  ///< the model's clock when the current step began
   PotentialReport last_{};
   int substeps_ = 0;
 };

@@ -2,6 +2,7 @@
 // state as an output, and counts as completed.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <sstream>
 
@@ -34,6 +35,40 @@ checkpoint: {every: never}
   EXPECT_NE(s.ended_because.find("short circuit"), std::string::npos) << s.ended_because;
   EXPECT_NE(log.str().find("ended at step"), std::string::npos) << log.str();
   EXPECT_TRUE(fs::exists(s.xdmf));
+  fs::remove_all(dir);
+}
+
+TEST(RunEnd, NumericalStopKeepsTheLastGoodStateAndSaysHowToGoOn) {
+  // Issue 14, item 6: potentiostatic -2 V on the explicit form moves xi by far more than a
+  // step allows. The run stops with the cause, and the table, the fields and a checkpoint of
+  // the last good state are on disk, named in the message.
+  const fs::path dir =
+      fs::temp_directory_path() / ("dendrite_numstop_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const RunConfig cfg = parse_config(R"(model: electrodeposition
+cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 20 um, anode_thickness: 5 um, width: 5 um}
+control: {mode: potentiostatic, voltage: -2 V, duration: 1 s}
+phase_field: {formulation: chen2015, interface_width: 1.5 um, mobility: 2.5e-6 m^3/(J s)}
+grid: {dx: 0.5 um}
+output: {dir: )" + dir.string() + R"(}
+checkpoint: {every: never}
+)",
+                                     "numstop.yaml");
+  std::ostringstream log;
+  RunOptions quiet;
+  quiet.quiet = true;
+  std::string msg;
+  try {
+    run_case(cfg, quiet, log);
+  } catch (const std::runtime_error& e) {
+    msg = e.what();
+  }
+  EXPECT_NE(msg.find("the order parameter would change by"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the last good state (step 0, t = 0 s) is written"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("to go on"), std::string::npos) << msg;
+  EXPECT_TRUE(fs::exists(dir / "checkpoint" / "checkpoint.h5"));
+  EXPECT_TRUE(fs::exists(dir / "scalars.csv"));
+  EXPECT_TRUE(fs::exists(dir / "cell.xmf") || fs::exists(dir / "fields.xmf"));
   fs::remove_all(dir);
 }
 

@@ -22,6 +22,9 @@ class Simulation {
   virtual void step(double dt) = 0;
   /// The step an adaptive model wants next (s); 0 for a model run at the configured dt.
   virtual double suggested_dt() const { return 0.0; }
+  /// After step() threw: the simulated time the model had advanced, in accepted substeps,
+  /// before the failure (its state is that of the last accepted substep).
+  virtual double advanced_before_failure() const { return 0.0; }
   /// Names (with units) and values of the model's scalars for the time-series table.
   virtual std::vector<std::string> columns() const = 0;
   virtual std::vector<double> scalars() = 0;
