@@ -188,6 +188,19 @@ void read_failure_properties(const Entry& m, micro::PhaseMaterial& p) {
     p.fracture_resistance = sourced_value(m.at("fracture_resistance"), Kind::pressure);
 }
 
+/// Name, conductivities (from `conductor`: the file's root, or a preset's film), the metal
+/// contact's resistance where listed, and the failure properties of a material file.
+void read_transport(const Entry& m, const Entry& conductor, const std::string& metal,
+                    micro::PhaseMaterial& p) {
+  p.present = true;
+  p.name = m.at("name").str();
+  p.sigma_ion = read_arrhenius(conductor.at("ionic_conductivity"), Kind::conductivity);
+  p.sigma_e = read_arrhenius(conductor.at("electronic_conductivity"), Kind::conductivity);
+  if (m.has("interfaces") && m.at("interfaces").has(metal))
+    p.conductance_int = read_arrhenius(m.at("interfaces").at(metal), Kind::area_resistance, true);
+  read_failure_properties(m, p);
+}
+
 /// A phase's material: an electrolyte or phase file (grain interiors, particles, damage).
 micro::PhaseMaterial read_phase_material(const Entry& ref, const std::string& case_dir,
                                          const std::string& metal) {
@@ -201,13 +214,7 @@ micro::PhaseMaterial read_phase_material(const Entry& ref, const std::string& ca
   m.allow_only({"name", "kind", "composition", "description", "ionic_conductivity",
                 "electronic_conductivity", "interfaces", "nucleation_factor",
                 "fracture_resistance"});
-  p.present = true;
-  p.name = m.at("name").str();
-  p.sigma_ion = read_arrhenius(m.at("ionic_conductivity"), Kind::conductivity);
-  p.sigma_e = read_arrhenius(m.at("electronic_conductivity"), Kind::conductivity);
-  if (m.has("interfaces") && m.at("interfaces").has(metal))
-    p.conductance_int = read_arrhenius(m.at("interfaces").at(metal), Kind::area_resistance, true);
-  read_failure_properties(m, p);
+  read_transport(m, m, metal, p);
   return p;
 }
 
@@ -223,16 +230,10 @@ micro::PhaseMaterial read_modifier(const Entry& ref, const std::string& case_dir
                       "', not 'grain_boundary' (GB presets live in inputs/modifiers/)");
   m.allow_only({"name", "kind", "applies_to", "description", "film", "interfaces",
                 "nucleation_factor", "fracture_resistance", "derivation", "bias_dependence"});
-  p.present = true;
-  p.name = m.at("name").str();
   const Entry film = m.at("film");
   film.allow_only({"thickness", "ionic_conductivity", "electronic_conductivity"});
   p.film_thickness = sourced_value(film.at("thickness"), Kind::length);
-  p.sigma_ion = read_arrhenius(film.at("ionic_conductivity"), Kind::conductivity);
-  p.sigma_e = read_arrhenius(film.at("electronic_conductivity"), Kind::conductivity);
-  if (m.has("interfaces") && m.at("interfaces").has(metal))
-    p.conductance_int = read_arrhenius(m.at("interfaces").at(metal), Kind::area_resistance, true);
-  read_failure_properties(m, p);
+  read_transport(m, film, metal, p);
   return p;
 }
 
