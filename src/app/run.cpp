@@ -2,12 +2,19 @@
 // code only: every kernel launch lives in the model and solver sources.
 #include "dendrite/app/run.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 #include "dendrite/app/progress.hpp"
+#include "dendrite/app/protocol.hpp"
 #include "dendrite/app/simulation.hpp"
 #include "dendrite/io/checkpoint.hpp"
 #include "dendrite/io/insitu.hpp"
@@ -18,6 +25,41 @@
 namespace dnd {
 
 namespace {
+
+/// After an accepted step [t - h, t] of a current ramp: log it, run the detectors, and at a
+/// segment's end apply the next current. Returns why the run ends now, or empty: the metal
+/// path ends it at once; a soft short at the end of its current step (so that each
+/// detector may fire in that step, as a cycler would record it).
+std::string follow_protocol(CurrentRamp& ramp, Simulation& sim, double t, double h,
+                            const std::string& metal_path) {
+  ramp.record(t, h, sim.reading());
+  if (!metal_path.empty()) ramp.metal_path(t, metal_path);
+  if (ramp.shorted() && ramp.should_stop(t))
+    return metal_path.empty() ? "the cell shorted (" + ramp.first()->detail + ")" : metal_path;
+  const std::size_t now = ramp.segment_at(t), during = ramp.segment_at(t - 0.5 * h);
+  if (now != during) sim.set_applied_current(ramp.segments()[now].current, true);
+  return {};
+}
+
+/// A write killed half-way (kill -9, a crash) leaves "<name>.tmp-<pid>": no run reads them,
+/// and they would pile up. Removed at start, unless the process that writes them is alive.
+void remove_abandoned_temporaries(const std::string& dir) {
+  namespace fs = std::filesystem;
+  for (const char* sub : {"", "/fields", "/checkpoint"}) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir + sub, ec)) {
+      const std::string name = e.path().filename().string();
+      const auto at = name.rfind(".tmp-");
+      if (at == std::string::npos) continue;
+      const std::string pid = name.substr(at + 5);
+      if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos)
+        continue;
+      const pid_t writer = pid_t(std::stol(pid));
+      if (writer == ::getpid() || (::kill(writer, 0) != 0 && errno == ESRCH))
+        fs::remove(e.path(), ec);
+    }
+  }
+}
 
 std::atomic<bool> g_stop{false};
 
@@ -40,6 +82,10 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   fs::create_directories(dir);
   const std::string ckpt_path = dir + "/checkpoint/checkpoint.h5";
   const std::string table_path = dir + "/scalars.csv";
+  // A current ramp (protocol:): the cycler's log per segment, and the CCD result.
+  std::unique_ptr<CurrentRamp> ramp;
+  if (cfg.protocol.present) ramp = std::make_unique<CurrentRamp>(cfg.protocol);
+  const std::string protocol_path = dir + "/protocol.csv", result_path = dir + "/ccd.json";
   // An imported microstructure is not in the case text: its fingerprint is, so outputs name
   // it and a checkpoint refuses to resume on another one.
   std::string case_text = cfg.text;
@@ -62,13 +108,10 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   double wall_before = 0.0;
   const double dt = cfg.time.dt;
 
-  // A checkpoint write killed half-way leaves a temporary file: no run will read it.
-  if (fs::exists(dir + "/checkpoint"))
-    for (const auto& e : fs::directory_iterator(dir + "/checkpoint"))
-      if (e.path().filename().string().rfind("checkpoint.h5.new", 0) == 0) {
-        std::error_code ec;
-        fs::remove(e.path(), ec);
-      }
+  remove_abandoned_temporaries(dir);
+  // A kill between writing the new checkpoint and renaming it: finish the rotation, so that
+  // --resume finds the newest state and not none.
+  finish_checkpoint_rotation(ckpt_path);
   std::string restart = opt.restart_path;
   if (restart.empty() && opt.resume && fs::exists(ckpt_path)) restart = ckpt_path;
   if (opt.resume && restart.empty() && !opt.quiet)
@@ -94,6 +137,10 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     sim->load(c);
     step = c.step;
     t = c.time;
+    if (ramp) {
+      ramp->load(c);
+      sim->set_applied_current(ramp->segments()[ramp->segment_at(t)].current, false);
+    }
     next_output = c.next_output;
     wall_before = c.wall_elapsed;
     table.set_flat(c.table);
@@ -144,6 +191,10 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     if (cfg.insitu.every > 0) return t >= next_insitu - 1e-9 * dt;
     return step % cfg.insitu.every_steps == 0;
   };
+  auto write_tables = [&]() {
+    table.write_csv(table_path);
+    if (ramp) ramp->write_csv(protocol_path);
+  };
   auto checkpoint = [&](double wall_now) {
     Checkpoint c;
     c.step = step;
@@ -160,8 +211,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
       c.output_steps.push_back(e.step);
       c.output_times.push_back(e.time);
     }
+    if (ramp) ramp->save(c);
     save_checkpoint(ckpt_path, c, prov);
-    table.write_csv(table_path);
+    write_tables();
   };
 
   const double eps = 1e-9 * dt;
@@ -186,7 +238,8 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     // requested times (a smaller step is always stable). A remainder between dt and 2 dt is
     // split in two equal steps, so no step is shorter than dt / 2: a Langevin amplitude
     // scaled by 1/sqrt(dt) would otherwise spike the charge source on a sliver of a step.
-    const double target = std::min(next_output, cfg.time.end);
+    const double target =
+        std::min({next_output, cfg.time.end, ramp ? ramp->next_boundary(t) : cfg.time.end});
     const double remaining = target - t;
     // An adaptive model proposes its own step (bounded by time.dt_max).
     const double dt_now = cfg.time.adaptive ? std::min(sim->suggested_dt(), dt) : dt;
@@ -207,7 +260,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
       }
       if (recorded_step != step) record_scalars();
       if (writer.history().empty() || writer.history().back().step != step) write_fields();
-      table.write_csv(table_path);
+      write_tables();
       checkpoint(progress.wall_elapsed());
       throw std::runtime_error(
           std::string(e.what()) + "\n  the last good state (step " + std::to_string(step) +
@@ -226,6 +279,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     const bool scalars_due = step % cfg.output.scalars_every == 0 || output_due;
     if (scalars_due) record_scalars();
     ended_because = sim->stop_reason();
+    if (ramp) ended_because = follow_protocol(*ramp, *sim, t, h, ended_because);
     if (!ended_because.empty() && !scalars_due) record_scalars();
     if (!ended_because.empty()) output_due = true;  // the last state is worth a look
     const bool to_insitu = insitu_due();
@@ -233,7 +287,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
       next_insitu = cfg.insitu.every * (std::round(t / cfg.insitu.every) + 1.0);
     if (output_due || to_insitu) stage(output_due, to_insitu);
     if (output_due) {
-      table.write_csv(table_path);
+      write_tables();
       // Multiples of `every`, not a running sum, so output times do not drift.
       next_output = cfg.output.every > 0
                         ? cfg.output.every * (std::round(t / cfg.output.every) + 1.0)
@@ -269,7 +323,8 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     }
     checkpoint(progress.wall_elapsed());
   }
-  table.write_csv(table_path);
+  write_tables();
+  if (ramp && !interrupted) ramp->write_result(result_path, t, s.completed);
   s.xdmf = writer.xdmf_path();
   s.table = table_path;
   s.checkpoint = ckpt_path;
@@ -283,6 +338,9 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     else
       log << "done: " << step << " steps, t = " << format_sim_time(cfg, t) << ", wall "
           << format_clock(s.wall_seconds) << "\n";
+    if (ramp && !interrupted)
+      log << ramp->summary() << "\nprotocol: " << protocol_path << "\nresult: " << result_path
+          << "\n";
     log << "fields: " << s.xdmf << "\nscalars: " << s.table << "\n";
   }
   return s;

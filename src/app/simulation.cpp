@@ -129,6 +129,12 @@ class ElectrodepositionSimulation : public Simulation {
          << cfg_.time.dt / Electrodeposition::stable_dt(cfg_.grid, params_)
          << " of the stability limit)";
     if (cfg_.microstructure.present) os << "\n" << microstructure_text(cfg_);
+    if (cfg_.protocol.present) {
+      const CurrentRamp ramp(cfg_.protocol);
+      os << "\n  protocol: " << ramp.segments().size() << " segments, "
+         << ramp.summary().substr(ramp.summary().find('(')) << "; a short ends the run";
+      return os.str();
+    }
     os << "\n  control "
        << (cfg_.cell.control.mode == ControlMode::galvanostatic ? "galvanostatic "
                                                                 : "potentiostatic ");
@@ -267,6 +273,15 @@ class ElectrodepositionSimulation : public Simulation {
   /// A filament from the anode that reaches the counter electrode has shorted the cell.
   std::string stop_reason() const override {
     return short_circuit(cfg_.grid, model_.xi(), cfg_.cell.spec.interface_width);
+  }
+  void set_applied_current(double i, bool jump) override {
+    cfg_.cell.control.mode = ControlMode::galvanostatic;
+    cfg_.cell.control.i_app = i;
+    if (jump) model_.control_changed();
+  }
+  CellReading reading() const override {
+    const CellCurrents i = model_.currents();
+    return {model_.v_cell(), i.ionic, i.electronic};
   }
 
  private:

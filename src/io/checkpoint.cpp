@@ -45,6 +45,7 @@ std::uint64_t content_hash(const Checkpoint& c) {
   for (const auto& [name, v] : c.double_fields)
     add_text(name), add(v.data(), v.size() * sizeof(double));
   for (const auto& [k, v] : c.controller) add_text(k), add(&v, sizeof v);
+  for (const auto& [name, v] : c.series) add_text(name), add(v.data(), v.size() * sizeof(double));
   add(c.table.data(), c.table.size() * sizeof(double));
   add(c.output_steps.data(), c.output_steps.size() * sizeof(std::int64_t));
   add(c.output_times.data(), c.output_times.size() * sizeof(double));
@@ -99,6 +100,12 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const Provena
     }
     if (!values.empty()) w.write("controller", {values.size()}, values.data());
     w.attribute("controller_keys", join(keys));
+    std::vector<std::string> series;
+    for (const auto& [name, v] : c.series) {
+      series.push_back(name);
+      w.write("series/" + name, {std::uint64_t(v.size())}, v.data());
+    }
+    w.attribute("series_names", join(series));
     w.write("table", {std::uint64_t(c.table.size())}, c.table.data());
     w.attribute("table_columns", join(c.table_columns));
     w.write("output_steps", c.output_steps);
@@ -122,9 +129,15 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const Provena
     w.attribute("precision", prov.precision);
     w.commit();
   }
-  // Keep the previous checkpoint until the new one is complete.
+  finish_checkpoint_rotation(path);
+}
+
+void finish_checkpoint_rotation(const std::string& path) {
+  // Keep the previous checkpoint until the new one is complete: "<path>.new" appears only
+  // complete (renamed from its temporary), so it is the newest state whenever it exists.
   std::error_code ec;
-  if (std::filesystem::exists(path)) std::filesystem::rename(path, path + ".prev", ec);
+  if (!std::filesystem::exists(path + ".new", ec)) return;
+  if (std::filesystem::exists(path, ec)) std::filesystem::rename(path, path + ".prev", ec);
   std::filesystem::rename(path + ".new", path);
 }
 
@@ -157,6 +170,9 @@ Checkpoint load_checkpoint(const std::string& path) {
     for (std::size_t i = 0; i < keys.size() && i < values.size(); ++i)
       c.controller[keys[i]] = values[i];
   }
+  if (r.has_attribute("series_names"))
+    for (const std::string& name : split(r.attribute_string("series_names")))
+      c.series[name] = r.read_double("series/" + name);
   c.table_columns = split(r.attribute_string("table_columns"));
   c.table = r.read_double("table");
   c.output_steps = r.read_int("output_steps");

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "config_entry.hpp"
+#include "dendrite/app/protocol.hpp"
 #include "dendrite/core/memory.hpp"
 #include "dendrite/io/insitu.hpp"
 #include "dendrite/io/units.hpp"
@@ -209,7 +210,8 @@ void read_time(const Entry& e, RunConfig& cfg) {
   if (cfg.model != "electrodeposition")
     t.end = positive(e.at("end"), time_kind(cfg));
   else if (e.has("end"))
-    e.at("end").fail("the run's length is control.duration");
+    e.at("end").fail(cfg.protocol.present ? "the run's length is the protocol's"
+                                          : "the run's length is control.duration");
   if (e.has("safety")) {
     const Entry s = e.at("safety");
     t.safety = s.number();
@@ -429,6 +431,60 @@ void read_mechanics(const Entry& e, RunConfig& cfg) {
   }
 }
 
+/// `protocol:` (a CCD current ramp, docs/model.md section 11): galvanostatic steps that
+/// replace `control:`.
+void read_protocol(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"start", "increment", "until", "step_time", "step_charge", "direction", "rest",
+                "short"});
+  ProtocolConfig& p = cfg.protocol;
+  p.present = true;
+  p.temperature = cfg.cell.spec.temperature;
+  p.start = positive(e.at("start"), Kind::current_density);
+  p.until = positive(e.at("until"), Kind::current_density);
+  if (e.has("increment")) {
+    p.increment = e.at("increment").quantity(Kind::current_density);
+    if (p.increment < 0.0) e.at("increment").fail("must not be negative");
+  }
+  if (p.until < p.start * (1.0 - 1e-12))
+    e.at("until").fail("must not lie below protocol.start (the ramp goes up)");
+  if (p.increment == 0.0 && p.until > p.start * (1.0 + 1e-12))
+    e.at("increment").fail("a ramp from start to until needs an increment above zero");
+  if (p.increment > 0.0 && (p.until - p.start) / p.increment > 10000.0)
+    e.at("increment").fail("gives more than 10000 current steps from start to until");
+  if (e.has("step_time") == e.has("step_charge"))
+    e.fail("give either step_time (each current step lasts so long) or step_charge (each passes "
+           "so much charge, e.g. 0.5 mAh/cm^2)");
+  if (e.has("step_time")) p.step_time = positive(e.at("step_time"), Kind::time);
+  if (e.has("step_charge")) p.step_charge = positive(e.at("step_charge"), Kind::areal_charge);
+  if (e.has("direction")) {
+    const Entry d = e.at("direction");
+    const std::string v = d.str();
+    if (v == "alternate")
+      p.alternate = true;
+    else if (v != "plate")
+      d.fail("'" + v + "': use plate (plating only) or alternate (plate, then strip, per step)");
+  }
+  if (e.has("rest")) p.rest = positive(e.at("rest"), Kind::time);
+  if (e.has("short")) {
+    const Entry sh = e.at("short");
+    sh.allow_only({"electronic_fraction", "voltage_collapse"});
+    for (const char* k : {"electronic_fraction", "voltage_collapse"}) {
+      if (!sh.has(k)) continue;
+      const double v = sh.at(k).number();
+      if (!(v > 0.0 && v < 1.0)) sh.at(k).fail("must lie strictly between 0 and 1");
+      (std::string(k) == "electronic_fraction" ? p.electronic_fraction : p.voltage_collapse) = v;
+    }
+  }
+  double total = 0.0;
+  for (const ProtocolSegment& s : protocol_segments(p)) total = s.end;
+  if (!(total <= units::physical_range(Kind::time).hi))
+    e.fail("the protocol lasts " + std::to_string(total) + " s, beyond any run");
+  CellControl& k = cfg.cell.control;
+  k.mode = ControlMode::galvanostatic;
+  k.i_app = p.start;
+  cfg.time.end = total;
+}
+
 void read_control(const Entry& e, RunConfig& cfg) {
   e.allow_only({"mode", "current_density", "voltage", "duration"});
   CellControl& k = cfg.cell.control;
@@ -446,26 +502,46 @@ void read_control(const Entry& e, RunConfig& cfg) {
   cfg.time.end = positive(e.at("duration"), Kind::time);
 }
 
+constexpr double kMaxFrontDrop = 0.5;  ///< in RT/(alpha F), docs/model.md 8.8
+
 /// The ohmic field i / sigma_ion must drop well under RT/(alpha F) across the interface
 /// width (docs/model.md, 8.8): the diffuse front reacts at the overpotential of each of its
 /// levels, and its tail, which conducts electrons as metal, would otherwise outrun it.
 void check_field_across_front(const Entry& w_entry, const RunConfig& cfg) {
   const CellSpec& c = cfg.cell.spec;
-  const double i = std::abs(cfg.cell.control.i_app);
-  if (cfg.cell.control.mode != ControlMode::galvanostatic || i == 0.0) return;
+  const CellControl& control = cfg.cell.control;
   const double sigma = c.electrolyte.sigma_ion.at(c.temperature);
   const double f = c.metal.valence * echem::kFaraday / (echem::kGas * c.temperature);
   const double alpha = std::max(c.alpha, 1.0 - c.alpha);
-  const double drop = alpha * f * i / sigma * c.interface_width;  // thermal voltages
-  constexpr double kMaxDrop = 0.5;
-  if (drop <= kMaxDrop) return;
+  const double i_max = kMaxFrontDrop * sigma / (alpha * f * c.interface_width);
+  // A potentiostatic cell draws the current of its flat cell (eq. 55) at the start, when the
+  // electrolyte is thickest; a rough front draws more later, as a galvanostatic one does not.
+  FlatCell flat;
+  flat.length = c.thickness;
+  flat.sigma_ion = sigma;
+  flat.i0_anode = exchange_current(c);
+  flat.i0_counter = c.counter_butler_volmer ? flat.i0_anode : 0.0;
+  flat.alpha = c.alpha;
+  flat.f = f;
+  const bool galvanostatic = control.mode == ControlMode::galvanostatic;
+  const double i = cfg.protocol.present ? cfg.protocol.until
+                   : galvanostatic       ? std::abs(control.i_app)
+                                         : std::abs(flat_cell_current(flat, control.v_cell));
+  if (i <= i_max) return;
   std::ostringstream os;
   os.precision(3);
+  if (!galvanostatic)
+    os << "control.voltage " << control.v_cell << " V drives about " << i / 10.0
+       << " mA/cm^2 through the flat cell (eq. 55 of docs/model.md); ";
   os << "at " << i / 10.0 << " mA/cm^2 the ohmic field i/sigma_ion = " << i / sigma << " V/m drops "
-     << drop << " RT/(alpha F) across the interface width (at most " << kMaxDrop
-     << "): the diffuse front would react unevenly across its width and its tail "
-     << "outrun it. Use interface_width <= " << kMaxDrop / (alpha * f * i / sigma) * 1e6
-     << " um (with a grid.dx that resolves it) or a lower current";
+     << i / i_max * kMaxFrontDrop << " RT/(alpha F) across the interface width (at most "
+     << kMaxFrontDrop << "): the diffuse front would react unevenly across its width and its "
+     << "tail outrun it. Use interface_width <= " << c.interface_width * i_max / i * 1e6
+     << " um (with a grid.dx that resolves it) or ";
+  if (galvanostatic)
+    os << "a lower current";
+  else
+    os << "|voltage| <= " << std::abs(flat_cell_at_current(flat, i_max).v_cell) << " V";
   w_entry.fail(os.str());
 }
 
@@ -739,7 +815,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
   top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
                   "solver", "liquid", "initial", "time", "output", "checkpoint", "insitu",
-                  "progress_every", "microstructure", "mechanics"});
+                  "progress_every", "microstructure", "mechanics", "protocol"});
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
@@ -754,7 +830,7 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   if (cfg.model != "liquid" && top.has("liquid")) top.at("liquid").fail("belongs to model: liquid");
   if (cfg.model != "electrodeposition")
     for (const char* k :
-         {"cell", "control", "phase_field", "solver", "microstructure", "mechanics"})
+         {"cell", "control", "phase_field", "solver", "microstructure", "mechanics", "protocol"})
       if (top.has(k)) top.at(k).fail("belongs to model: electrodeposition");
   if (cfg.model == "liquid") {
     if (top.has("boundary") || top.has("allen_cahn"))
@@ -780,7 +856,13 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
       if (top.has(k)) top.at(k).fail("belongs to model: allen_cahn (the cell sets the boundaries)");
     const std::string case_dir = std::filesystem::path(name).parent_path().string();
     read_cell(top.at("cell"), case_dir.empty() ? "." : case_dir, cfg);
-    read_control(top.at("control"), cfg);
+    if (top.has("protocol") && top.has("control"))
+      top.at("control").fail("a case with protocol: (a current ramp) sets its currents there: "
+                             "remove control:");
+    if (top.has("protocol"))
+      read_protocol(top.at("protocol"), cfg);
+    else
+      read_control(top.at("control"), cfg);
     read_phase_field(top.at("phase_field"), cfg);
     read_cell_grid(top.at("grid"), top.at("cell"), cfg);
     if (top.has("microstructure"))

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,12 +19,15 @@ std::string write_cause(const std::string& path) {
   namespace fs = std::filesystem;
   const fs::path dir =
       fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  // Writability first: a read-only mount also reports little free space.
+  if (::access(dir.c_str(), W_OK) != 0)
+    return ": the folder " + dir.string() + " is not writable" +
+           (errno == EROFS ? " (a read-only file system)" : "");
   std::error_code ec;
   const fs::space_info sp = fs::space(dir, ec);
   if (!ec && sp.available < (std::uintmax_t(4) << 20))
     return ": no space left on the device holding " + dir.string() + " (" +
            std::to_string(sp.available / 1024) + " KiB free)";
-  if (::access(dir.c_str(), W_OK) != 0) return ": the folder " + dir.string() + " is not writable";
   return "";
 }
 

@@ -38,7 +38,11 @@ const std::vector<Unit>& table(Kind kind) {
       {"1/s", 1, 0}, {"1/min", 1.0 / 60, 0}, {"1/h", 1.0 / 3600, 0}};
   static const std::vector<Unit> pressure{
       {"Pa", 1, 0}, {"kPa", 1e3, 0}, {"MPa", 1e6, 0}, {"GPa", 1e9, 0}};
+  static const std::vector<Unit> areal_charge{
+      {"C/m^2", 1, 0}, {"mAh/cm^2", 3.6e4, 0}, {"mC/cm^2", 10.0, 0}, {"uAh/cm^2", 36.0, 0}};
   switch (kind) {
+    case Kind::areal_charge:
+      return areal_charge;
     case Kind::length:
       return length;
     case Kind::time:
@@ -136,6 +140,8 @@ Range physical_range(Kind kind) {
       return {1e-6, 1e12};  // Pa
     case Kind::rate:
       return {1e-15, 1e12};  // 1/s
+    case Kind::areal_charge:
+      return {1e-9, 1e9};  // C/m^2 (1 mAh/cm^2 = 3.6e4 C/m^2)
     case Kind::dimensionless:
       break;
   }

@@ -612,24 +612,6 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
   return rep;
 }
 
-namespace {
-
-/// The overpotential at which i0 BV(eta) = i (eq. 21), by Newton from the asinh of the
-/// symmetric law (exact for alpha = 1/2).
-double bv_inverse(double i, double i0, double alpha, double f) {
-  double eta = 2.0 / f * std::asinh(0.5 * i / i0);
-  for (int it = 0; it < 50; ++it) {
-    const double r = i0 * echem::butler_volmer(eta, alpha, f) - i;
-    const double d = i0 * echem::butler_volmer_slope(eta, alpha, f);
-    const double step = r / d;
-    eta -= step;
-    if (std::abs(step) < 1e-12) break;
-  }
-  return eta;
-}
-
-}  // namespace
-
 void Electrodeposition::cold_potentials(const FlatCellEstimate& est, double i) {
   const Grid& g = grid_;
   const double front = metal_thickness();
@@ -640,27 +622,22 @@ void Electrodeposition::cold_potentials(const FlatCellEstimate& est, double i) {
   faces_current_ = false;
 }
 
-Electrodeposition::FlatCellEstimate Electrodeposition::flat_cell_estimate(double i) const {
+double Electrodeposition::anode_exchange_current() const {
   const echem::Kinetics& k = p_.kinetics;
-  const double i0_anode =
-      front_ ? p_.interface.kinetics.i0
-             : k.nfcs * k.l_eta * 3.0 * std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier);
-  const double length = std::max(0.0, grid_.length(0) - metal_thickness());
-  const double sigma = table_.sigma_ion[0] > 0.0 ? table_.sigma_ion[0] : p_.sigma.ion;
-  // Plating at x = 0 (i > 0): the anode's eta < 0, the counter electrode's > 0.
-  const double eta_a = bv_inverse(-i, i0_anode, k.alpha, k.f);
-  FlatCellEstimate e;
-  e.eta_anode = eta_a;
-  e.v_cell = eta_a - i * length / sigma;
-  e.resistance =
-      length / sigma + 1.0 / (i0_anode * echem::butler_volmer_slope(eta_a, k.alpha, k.f));
-  if (p_.counter_butler_volmer) {
-    const double eta_c = bv_inverse(i, p_.i0_counter, k.alpha, k.f);
-    e.eta_counter = eta_c;
-    e.v_cell -= eta_c;
-    e.resistance += 1.0 / (p_.i0_counter * echem::butler_volmer_slope(eta_c, k.alpha, k.f));
-  }
-  return e;
+  return front_ ? p_.interface.kinetics.i0
+                : k.nfcs * k.l_eta * 3.0 * std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier);
+}
+
+FlatCell Electrodeposition::flat_cell() const {
+  const echem::Kinetics& k = p_.kinetics;
+  FlatCell c;
+  c.i0_anode = anode_exchange_current();
+  c.length = std::max(0.0, grid_.length(0) - metal_thickness());
+  c.sigma_ion = table_.sigma_ion[0] > 0.0 ? table_.sigma_ion[0] : p_.sigma.ion;
+  c.i0_counter = p_.counter_butler_volmer ? p_.i0_counter : 0.0;
+  c.alpha = k.alpha;
+  c.f = k.f;
+  return c;
 }
 
 PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
@@ -680,16 +657,15 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
   else
     resistance += 1.0 / (k.nfcs * k.l_eta * 3.0 *
                          std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier) * k.f);
-  // A cold start (no solve, no restart state): V_cell and -dV/dI of a flat cell, Ohm plus
-  // the Butler-Volmer law of both interfaces (eq. 55) instead of V = 0, whose first Newton
-  // iterations at i >> i0 would start eta tens of RT/F from the answer.
+  // A cold start (no solve, no restart state) begins from the flat cell of eq. (55): from
+  // phi = 0 and V = 0, Newton steps damped to max_eta_step would need |V_cell| /
+  // max_eta_step iterations to reach the interfaces, and at i >> i0 the first ones start
+  // eta tens of RT/F from the answer.
   const bool cold = v_cell_ == 0.0 && history_.last_dt == 0.0 && history_.resistance == 0.0;
   if (cold) {
-    const FlatCellEstimate est = flat_cell_estimate(target);
+    const FlatCellEstimate est = flat_cell_at_current(flat_cell(), target);
     v_cell_ = est.v_cell;
     resistance = est.resistance;
-    // Potentials of that flat cell too: from phi = 0, Newton steps damped to max_eta_step
-    // would need |V_cell| / max_eta_step iterations to reach the interface.
     cold_potentials(est, target);
   }
   if (history_.resistance > 0.0) resistance = history_.resistance;
@@ -706,7 +682,10 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
                                short_number(v_cell_ * 1e3) + " mV in " +
                                std::to_string(r.newton_iterations) + " Newton iterations");
     const double current = currents_.total();
-    if (std::abs(current - target) <= p_.control_rtol * std::max(std::abs(target), 1e-30)) {
+    // Relative to the target, or to 1e-2 i0 at (or near) zero current (a protocol's rest),
+    // where the solves resolve the current only to ~1e-8 of the last one's.
+    const double scale = std::max(std::abs(target), 1e-2 * anode_exchange_current());
+    if (std::abs(current - target) <= p_.control_rtol * scale) {
       total.converged = r.converged;
       if (it > 0 && current != i0 && (v_cell_ - v0) / (current - i0) < 0.0)
         history_.resistance = -(v_cell_ - v0) / (current - i0);

@@ -214,6 +214,43 @@ TEST(Restart, ACheckpointResumesOnlyItsOwnCaseAndPointsToThePreviousOne) {
   fs::remove_all(base);
 }
 
+TEST(Restart, AKillBetweenTheRenamesOfACheckpointResumesTheNewest) {
+  // Issue 14, item 5: a kill after the old checkpoint became ".prev" and before the new one
+  // took its name left no checkpoint.h5, and --resume started again at t = 0. A kill inside
+  // a field write left "<file>.tmp-<pid>" for good. Both are put right by the next start.
+  const CaseMaker make =
+      bump_cell("control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}",
+                "phase_field: {interface_width: 1 um}", "0.1 s", "rename.yaml");
+  const fs::path base =
+      fs::temp_directory_path() / ("dendrite_ckpt_rename_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  const std::string a = (base / "straight").string(), b = (base / "killed").string();
+  std::ostringstream log;
+  RunOptions quiet;
+  quiet.quiet = true;
+  const RunSummary full = run_case(make(a), quiet, log);
+  RunOptions stop = quiet;
+  stop.stop_after = full.steps / 2;
+  run_case(make(b), stop, log);
+  const std::string ckpt = b + "/checkpoint/checkpoint.h5";
+  fs::rename(ckpt, ckpt + ".new");  // the state the kill left
+  const std::string stale = b + "/fields/fields_00000099.h5.tmp-99999";
+  std::ofstream(stale) << "partial";
+  RunOptions resume;
+  resume.resume = true;
+  std::ostringstream said;
+  const RunSummary rest = run_case(make(b), resume, said);
+  EXPECT_NE(said.str().find("at step " + std::to_string(full.steps / 2)), std::string::npos)
+      << said.str();
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_FALSE(fs::exists(ckpt + ".new"));
+  EXPECT_EQ(rest.steps, full.steps);
+  EXPECT_EQ(slurp(a + "/scalars.csv"), slurp(b + "/scalars.csv"));
+  for (const char* f : kCellFields)
+    EXPECT_EQ(read_field(a, full.steps, f), read_field(b, rest.steps, f)) << f;
+  fs::remove_all(base);
+}
+
 TEST(Restart, LiquidResumesBitIdentically) {
   // Noise on (its counter is restart state), and the cumulative inflow column continues.
   const CaseMaker make = [](const std::string& dir) {

@@ -247,6 +247,32 @@ TEST(ConfigCell, OhmicDropAcrossTheInterfaceWidthIsBounded) {
       replace(kCell, "current_density: 0.5 mA/cm^2", "current_density: 20 mA/cm^2"), "case.yaml"));
 }
 
+TEST(ConfigCell, PotentiostaticCaseIsBoundedByTheCurrentItDraws) {
+  // Issue 14, item 6: -2 V across 40 um of NZSP drives ~650 mA/cm^2 through the flat cell
+  // (eq. 55); before, it passed `check` and stopped at step 0. The bound is the galvanostatic
+  // one, on that current, and the message gives the largest |voltage| that passes.
+  const std::string ps = replace(kCell,
+                                 "  mode: galvanostatic\n  current_density: 0.5 mA/cm^2",
+                                 "  mode: potentiostatic\n  voltage: -2 V");
+  const std::string e = error_of(ps);
+  EXPECT_NE(e.find("phase_field.interface_width: control.voltage -2 V drives about"),
+            std::string::npos)
+      << e;
+  const auto at = e.find("|voltage| <= ");
+  ASSERT_NE(at, std::string::npos) << e;
+  const double v_max = std::stod(e.substr(at + 13));
+  std::printf("  -2 V refused; the largest |voltage| accepted at w = 2 um: %.3f V\n", v_max);
+  EXPECT_GT(v_max, 0.3);
+  EXPECT_LT(v_max, 2.0);
+  char just_below[64], just_above[64];
+  std::snprintf(just_below, sizeof just_below, "voltage: -%.4f V", 0.99 * v_max);
+  std::snprintf(just_above, sizeof just_above, "voltage: -%.4f V", 1.02 * v_max);
+  EXPECT_NO_THROW(parse_config(replace(ps, "voltage: -2 V", just_below), "case.yaml"));
+  EXPECT_NE(error_of(replace(ps, "voltage: -2 V", just_above)).find("control.voltage"),
+            std::string::npos);
+  EXPECT_NO_THROW(parse_config(replace(ps, "voltage: -2 V", "voltage: 0.5 V"), "case.yaml"));
+}
+
 TEST(ConfigCell, TransferCoefficientFromTheCaseOrTheMaterial) {
   // Issue 14, item 8: alpha could not be set. Default 0.5 (NZSP's file gives none).
   EXPECT_EQ(parse_config(kCell, "case.yaml").cell.spec.alpha, 0.5);

@@ -299,6 +299,39 @@ TEST(ElectrodepositionV4, AsymmetricButlerVolmerPlatesAndStripsAsAlphaSays) {
 namespace dnd {
 namespace {
 
+TEST(ElectrodepositionV4, PotentiostaticFarAboveTheExchangeCurrentFromAColdStart) {
+  // The potentiostatic control at the same extremes: the beta''-alumina cell held at the
+  // V_cell of i/i0 = 10, 100, 300 and -300 draws that current (V held, so Newton converges
+  // from phi = 0 without the galvanostatic flat-cell start).
+  CellSpec c = reference_na_nzsp();
+  c.electrolyte.sigma_ion = {1.4, 298.15, 0.16};
+  c.electrolyte.sigma_e = {6e-10, 298.15, 0.0};
+  c.electrolyte.conductance_int = {1.0 / 400e-4, 298.15, 0.16};
+  c.temperature = 298.15;
+  c.thickness = 40e-6;
+  c.anode_thickness = 5e-6;
+  c.width = 0.5e-6;
+  c.dx = 0.25e-6;
+  c.interface_width = 1e-6;
+  const double i0 = exchange_current(c);
+  const Grid g = cell_grid(c);
+  for (double ratio : {10.0, 100.0, 300.0, -300.0}) {
+    Electrodeposition m(g, cell_params(c));
+    m.xi().upload_interior(flat_anode(c, g));
+    m.equilibrate_profile();
+    const double l = c.anode_thickness + c.thickness - m.metal_thickness();
+    const double v = v4_formula(c, ratio * i0, l);  // > 0 plating, < 0 stripping
+    const CellControl ctl{ControlMode::potentiostatic, -v, 0.0};
+    const PotentialReport r = m.solve_potentials(ctl);
+    ASSERT_TRUE(r.converged) << ratio;
+    const double i = m.currents().total();
+    std::printf("  V = %+.2f mV: i/i0 = %.2f (formula %.0f); %d Newton iterations\n",
+                ctl.v_cell * 1e3, i / i0, ratio, r.newton_iterations);
+    EXPECT_NEAR(i / (ratio * i0), 1.0, 0.01) << ratio;
+    EXPECT_LE(r.newton_iterations, 15) << ratio;
+  }
+}
+
 TEST(ElectrodepositionV4, FarAboveTheExchangeCurrentFromAColdStart) {
   // Issue 14, item 7: Na | beta''-alumina | Na with 400 ohm cm^2 interfaces (002, before
   // annealing; i0 = 0.064 mA/cm^2), 40 um. Before the flat-cell start of eq. (55) and the

@@ -222,4 +222,23 @@ else:
         assert r.returncode == 0, r.stderr
     finally:
         subprocess.run(["umount", full])
-print("5 passed, 0 failed")
+
+# A read-only checkpoint folder (issue 14, item 6): the run stops at its first checkpoint and
+# names the folder and why, instead of blaming a full disk (a read-only mount reports no
+# free space as well). Root passes any permission bits, so a read-only mount stands in.
+ro = os.path.join(a.work, "read_only")
+os.makedirs(os.path.join(ro, "checkpoint"), exist_ok=True)
+if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs",
+                   os.path.join(ro, "checkpoint")], capture_output=True).returncode != 0:
+    print("read-only checkpoint check skipped: cannot mount a tmpfs here")
+else:
+    try:
+        r = subprocess.run([a.dendrite, "run", os.path.join(a.work, "cell.yaml"), "--output-dir",
+                            ro, "--quiet"], capture_output=True, text=True)
+        assert r.returncode == 1, (r.returncode, r.stderr)
+        assert ("the folder " + os.path.join(ro, "checkpoint") + " is not writable (a read-only "
+                "file system)") in r.stderr, r.stderr
+        assert "no space" not in r.stderr, r.stderr
+    finally:
+        subprocess.run(["umount", os.path.join(ro, "checkpoint")])
+print("6 passed, 0 failed")

@@ -4,10 +4,12 @@
 /// fields, save and load its state. One implementation per model; run.cpp drives any.
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "dendrite/app/protocol.hpp"
 #include "dendrite/io/checkpoint.hpp"
 #include "dendrite/io/config.hpp"
 
@@ -40,6 +42,15 @@ class Simulation {
   /// Why the run should end before time.end (a short circuit), or empty. Asked after every
   /// step, so it must be cheap (a reduction, no download).
   virtual std::string stop_reason() const { return {}; }
+  /// Electrochemical cells under a current protocol: the applied current density (A/m^2,
+  /// galvanostatic, > 0 plating at the anode) from the next step on. `jump`: the control
+  /// changed at this step boundary (the model re-solves before its next step); false when
+  /// a resumed run restores the current of its segment.
+  virtual void set_applied_current(double /*i*/, bool /*jump*/) {
+    throw std::logic_error("this model has no applied current");
+  }
+  /// V_cell and the currents of the last solve (electrochemical cells).
+  virtual CellReading reading() const { return {}; }
 };
 
 std::unique_ptr<Simulation> make_simulation(const RunConfig& cfg);

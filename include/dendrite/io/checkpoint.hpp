@@ -27,6 +27,7 @@ struct Checkpoint {
   std::map<std::string, std::vector<real>> fields;           ///< model state
   std::map<std::string, std::vector<double>> double_fields;  ///< potentials, controller state
   std::map<std::string, double> controller;                  ///< scalar controller state
+  std::map<std::string, std::vector<double>> series;  ///< driver state of any length (protocol log)
   std::vector<std::string> table_columns;
   std::vector<double> table;  ///< scalar rows, row-major
   std::vector<std::int64_t> output_steps;
@@ -43,6 +44,9 @@ std::uint64_t fnv1a(const void* data, std::size_t bytes, std::uint64_t h = 14695
 /// HDF5's Fletcher-32 checksum (flipped bytes fail the read), and the checkpoint a hash of its
 /// whole content (data rewritten through the library fail the load) and of the case text.
 void save_checkpoint(const std::string& path, const Checkpoint& c, const Provenance& prov);
+/// Finish a rotation that a kill interrupted: "<path>.new" is complete whenever it exists
+/// (renamed from its temporary), so it becomes the checkpoint and the old one ".prev".
+void finish_checkpoint_rotation(const std::string& path);
 /// Throws std::runtime_error naming the file when it cannot be read or its content no longer
 /// matches its hash.
 Checkpoint load_checkpoint(const std::string& path);

@@ -26,6 +26,7 @@ enum class Kind {
   density,               ///< kg/m^3
   pressure,              ///< Pa
   rate,                  ///< 1/s
+  areal_charge,          ///< C/m^2 (charge passed per electrode area)
 };
 
 /// Thrown with a message that says what was wrong and which units are accepted.

@@ -16,6 +16,7 @@
 #include "dendrite/core/halo.hpp"
 #include "dendrite/microstructure/properties.hpp"
 #include "dendrite/models/electrodeposition_K.hpp"
+#include "dendrite/models/flat_cell.hpp"
 #include "dendrite/models/interface.hpp"
 #include "dendrite/solver/elliptic.hpp"
 
@@ -160,6 +161,14 @@ class Electrodeposition {
     double v_rate = 0.0, last_dt = 0.0, resistance = 0.0;
   };
   ControlHistory control_history() const { return history_; }
+  /// The applied control changed at this step boundary (a protocol's next current): the
+  /// next step starts from potentials solved for it, and V_cell is not extrapolated across
+  /// the jump. -dV/dI of the last secant is kept (the cell is the same).
+  void control_changed() {
+    reuse_count_ = -1;
+    history_.v_rate = 0.0;
+    history_.last_dt = 0.0;
+  }
   void set_control_history(const ControlHistory& h) { history_ = h; }
   int rejected_steps() const { return rejected_; }
   /// gibbs_thomson: relax the profile of the present xi to the discrete equilibrium of
@@ -184,15 +193,13 @@ class Electrodeposition {
   /// opened cells stay open (eq. 56).
   Field<double>& gate() { return gate_; }
   const Field<double>& gate() const { return gate_; }
-  /// V_cell and -dV_cell/dI of a flat cell at current density i (A/m^2, > 0 plating at
-  /// x = 0): Ohm over the electrolyte between the electrodes plus the Butler-Volmer
-  /// overpotentials of both interfaces, eq. (55). The galvanostatic control's cold start.
-  struct FlatCellEstimate {
-    double v_cell = 0.0;                        ///< V
-    double resistance = 0.0;                    ///< ohm m^2
-    double eta_anode = 0.0, eta_counter = 0.0;  ///< V
-  };
-  FlatCellEstimate flat_cell_estimate(double i) const;
+  /// The flat cell of eq. (55) with this cell's electrolyte between the front and the
+  /// counter electrode, its kinetics and the ionic conductivity of phase 0: the controls'
+  /// cold start.
+  FlatCell flat_cell() const;
+  /// i0 of the anode's interface (A/m^2): the sharp-interface one (gibbs_thomson) or that
+  /// of the diffuse reaction term (chen2015).
+  double anode_exchange_current() const;
   /// Solve the potentials only.
   PotentialReport solve_potentials(const CellControl& control);
 
