@@ -47,6 +47,8 @@ const char* kRunHelp =
     "  --resume           continue from OUTPUT_DIR/checkpoint/checkpoint.h5 if it exists\n"
     "  --restart FILE     continue from the checkpoint FILE\n"
     "  --output-dir DIR   write outputs to DIR instead of the case's output.dir\n"
+    "  --set KEY=VALUE    override one key of the case, validated like the file\n"
+    "                     (e.g. --set control.current_density=\"1 mA/cm^2\"; repeatable)\n"
     "  --threads N        OpenMP threads (CPU backend; default: all cores)\n"
     "\n"
     "The run prints one progress line every few seconds (step, simulated time, dt, wall\n"
@@ -96,6 +98,7 @@ int cmd_run(Args& a, std::ostream& out, std::ostream& err, bool check_only) {
   std::string path;
   RunOptions opt;
   std::string outdir;
+  std::vector<std::string> overrides;
   while (a.more()) {
     const std::string s = a.next();
     if (s == "--help" || s == "-h") {
@@ -116,6 +119,11 @@ int cmd_run(Args& a, std::ostream& out, std::ostream& err, bool check_only) {
       const int n = std::atoi(a.next().c_str());
       if (n < 1) return usage_error(err, "--threads needs a positive number", kRunHelp);
       set_threads(n);
+    } else if (s == "--set") {
+      if (!a.more()) return usage_error(err, "--set needs KEY.PATH=VALUE", kRunHelp);
+      overrides.push_back(a.next());
+    } else if (s.rfind("--set=", 0) == 0) {
+      overrides.push_back(s.substr(6));
     } else if (s == "--stop-after") {  // testing aid: behave as if killed after N steps
       if (!a.more()) return usage_error(err, "--stop-after needs a step count", kRunHelp);
       opt.stop_after = std::atoll(a.next().c_str());
@@ -128,7 +136,7 @@ int cmd_run(Args& a, std::ostream& out, std::ostream& err, bool check_only) {
     }
   }
   if (path.empty()) return usage_error(err, "no case file given", kRunHelp);
-  RunConfig cfg = load_config(path);
+  RunConfig cfg = load_config(path, overrides);
   if (!outdir.empty()) cfg.output.dir = outdir;
   if (check_only) {
     out << path << ": OK\n  model " << cfg.model << ", " << cfg.grid.dim << "D, "

@@ -277,6 +277,8 @@ class ElectrodepositionSimulation : public Simulation {
   void set_applied_current(double i, bool jump) override {
     cfg_.cell.control.mode = ControlMode::galvanostatic;
     cfg_.cell.control.i_app = i;
+    // A rest holds I = 0 to 1e-4 of the ramp's first current (no relative tolerance at 0).
+    cfg_.cell.control.current_tolerance = i == 0.0 ? 1e-4 * cfg_.protocol.start : 0.0;
     if (jump) model_.control_changed();
   }
   CellReading reading() const override {

@@ -586,6 +586,7 @@ void read_phase_field(const Entry& e, RunConfig& cfg) {
           "profile_relaxation (default 2)");
   }
   if (e.has("sigma_floor")) c.sigma_floor = positive(e.at("sigma_floor"), Kind::conductivity);
+
   if (e.has("anisotropy")) {
     const Entry a = e.at("anisotropy");
     c.anisotropy = a.number();
@@ -790,7 +791,56 @@ std::vector<std::string> model_fields(const std::string& model) {
   return {"xi"};
 }
 
-RunConfig parse_config(const std::string& text, const std::string& name) {
+namespace {
+
+/// Apply "KEY.PATH=VALUE" to the case's YAML: the value is YAML (a scalar, "[1, 2]" or
+/// "{a: 1}"), mappings on the way are made where missing.
+std::vector<std::pair<std::string, std::string>> apply_overrides(
+    YAML::Node& root, const std::vector<std::string>& overrides, const std::string& name) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& o : overrides) {
+    const auto eq = o.find('=');
+    const std::string key = o.substr(0, eq), value = eq == std::string::npos ? "" : o.substr(eq + 1);
+    auto refuse = [&](const std::string& why) {
+      throw ConfigError(name + ": --set " + (o.size() > 60 ? o.substr(0, 40) + "..." : o) + ": " +
+                        why);
+    };
+    if (eq == std::string::npos || key.empty())
+      refuse("expected KEY.PATH=VALUE, e.g. control.current_density=\"1 mA/cm^2\"");
+    std::vector<std::string> parts;
+    std::stringstream ks(key);
+    for (std::string part; std::getline(ks, part, '.');) {
+      if (part.empty() || part.find_first_of(" []{}:,") != std::string::npos)
+        refuse("'" + key + "' is not a key path (names joined by dots)");
+      parts.push_back(part);
+    }
+    YAML::Node value_node;
+    try {
+      value_node = YAML::Load(value);
+    } catch (const YAML::Exception& e) {
+      refuse("the value is not YAML: " + e.msg);
+    }
+    if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+    YAML::Node node = root;
+    std::string walked;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      walked += (i ? "." : "") + parts[i];
+      if (!node.IsMap()) refuse(walked + " is not a mapping of keys");
+      if (!node[parts[i]]) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+      YAML::Node next = node[parts[i]];
+      node.reset(next);
+    }
+    if (!node.IsMap()) refuse((walked.empty() ? "the file" : walked) + " is not a mapping of keys");
+    node[parts.back()] = value_node;
+    out.emplace_back(key, value);
+  }
+  return out;
+}
+
+}  // namespace
+
+RunConfig parse_config(const std::string& text, const std::string& name,
+                       const std::vector<std::string>& overrides) {
   // A UTF-16 or binary file reads as a few odd scalars: refuse it by its bytes first.
   if (text.find('\0') != std::string::npos ||
       (text.size() >= 2 &&
@@ -811,6 +861,14 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
     os << name << ":" << e.mark.line + 1 << ":" << e.mark.column + 1 << ": YAML syntax: " << e.msg;
     throw ConfigError(os.str());
   }
+  const std::vector<std::pair<std::string, std::string>> settings =
+      apply_overrides(root, overrides, name);
+  struct OverrideScope {  // messages name the overrides while this case is read
+    explicit OverrideScope(const std::vector<std::pair<std::string, std::string>>* o) {
+      g_overrides = o;
+    }
+    ~OverrideScope() { g_overrides = nullptr; }
+  } scope(&settings);
   const Entry top{root, "", &name};
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
   top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
@@ -819,6 +877,12 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
+  // The overrides belong to the case: outputs record them, and a checkpoint of another
+  // setting refuses to resume (its case hash differs).
+  if (!settings.empty()) {
+    cfg.text += "\n# dendrite run --set:\n";
+    for (const auto& [k, v] : settings) cfg.text += "#   " + k + "=" + v + "\n";
+  }
   if (top.has("model")) {
     const Entry m = top.at("model");
     cfg.model = m.str();
@@ -896,12 +960,12 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   return cfg;
 }
 
-RunConfig load_config(const std::string& path) {
+RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot open the file");
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_config(ss.str(), path);
+  return parse_config(ss.str(), path, overrides);
 }
 
 std::string format_sim_time(const RunConfig& cfg, double t) {

@@ -24,6 +24,19 @@ namespace dnd::config_detail {
 
 using units::Kind;
 
+/// Command-line overrides of the case being read (`--set KEY=VALUE`): a message about a key
+/// they set names the override instead of a line of the file.
+inline thread_local const std::vector<std::pair<std::string, std::string>>* g_overrides = nullptr;
+
+/// The override that set key path `p` (or a mapping above it), or null.
+inline const std::pair<std::string, std::string>* override_of(const std::string& p) {
+  if (!g_overrides) return nullptr;
+  for (const auto& o : *g_overrides)
+    if (p == o.first || p.rfind(o.first + ".", 0) == 0 || p.rfind(o.first + "[", 0) == 0)
+      return &o;
+  return nullptr;
+}
+
 /// A YAML node with the key path that reached it, so every message can name both.
 struct Entry {
   YAML::Node node;
@@ -35,7 +48,12 @@ struct Entry {
                             const std::string& msg) const {
     std::ostringstream os;
     os << *file;
-    if (m.line >= 0) os << ":" << m.line + 1 << ":" << m.column + 1;  // Mark is 0-based
+    if (const auto* o = override_of(p)) {
+      const std::string v = o->second.size() > 40 ? o->second.substr(0, 24) + "..." : o->second;
+      os << ": --set " << o->first << "=" << v;
+    } else if (m.line >= 0) {
+      os << ":" << m.line + 1 << ":" << m.column + 1;  // Mark is 0-based
+    }
     os << ": " << (p.empty() ? "(top level)" : p) << ": " << msg;
     throw ConfigError(os.str());
   }

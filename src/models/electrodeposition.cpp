@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -671,6 +672,13 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
   if (history_.resistance > 0.0) resistance = history_.resistance;
   PotentialReport total;
   double v0 = v_cell_, i0 = 0.0;
+  // A bracket of the root, as I(V) decreases: below v_above the current exceeds the target,
+  // above v_below it falls short. A secant step that leaves the bracket is replaced by
+  // bisection, and until both ends are known no step moves V_cell by more than its size
+  // (1 mV at least): a cell whose resistance lies far below the estimate (shorted by a
+  // filament) sent the first step to V_cell = +60 kV.
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double v_above = -kInf, v_below = kInf;
   for (int it = 0; it < p_.max_control; ++it) {
     ++total.control_iterations;
     const PotentialReport r = newton(v_cell_);
@@ -682,10 +690,14 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
                                short_number(v_cell_ * 1e3) + " mV in " +
                                std::to_string(r.newton_iterations) + " Newton iterations");
     const double current = currents_.total();
-    // Relative to the target, or to 1e-2 i0 at (or near) zero current (a protocol's rest),
-    // where the solves resolve the current only to ~1e-8 of the last one's.
-    const double scale = std::max(std::abs(target), 1e-2 * anode_exchange_current());
-    if (std::abs(current - target) <= p_.control_rtol * scale) {
+    // Relative to the target (floored at 1e-2 i0 for targets near zero), or as the control
+    // says: at zero current (a protocol's rest) the solves resolve I only to ~1e-8 of the
+    // currents inside the cell.
+    const double tolerance =
+        control.current_tolerance > 0.0
+            ? control.current_tolerance
+            : p_.control_rtol * std::max(std::abs(target), 1e-2 * anode_exchange_current());
+    if (std::abs(current - target) <= tolerance) {
       total.converged = r.converged;
       if (it > 0 && current != i0 && (v_cell_ - v0) / (current - i0) < 0.0)
         history_.resistance = -(v_cell_ - v0) / (current - i0);
@@ -696,6 +708,18 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
       v_next = v_cell_ - (target - current) * resistance;
     else
       v_next = v_cell_ - (current - target) * (v_cell_ - v0) / (current - i0);
+    (current > target ? v_above : v_below) = v_cell_;
+    if (std::isfinite(v_above) && std::isfinite(v_below)) {
+      if (!(v_next > v_above && v_next < v_below)) v_next = 0.5 * (v_above + v_below);
+    } else if (std::isfinite(v_below)) {  // the root lies below v_below
+      const double reach = std::max(std::abs(v_below), 1e-3);
+      if (!(v_next < v_below)) v_next = v_below - reach;
+      v_next = std::max(v_next, v_below - reach);
+    } else {  // above v_above
+      const double reach = std::max(std::abs(v_above), 1e-3);
+      if (!(v_next > v_above)) v_next = v_above + reach;
+      v_next = std::min(v_next, v_above + reach);
+    }
     v0 = v_cell_;
     i0 = current;
     v_cell_ = v_next;

@@ -481,3 +481,53 @@ TEST(Config, SimulatedTimesAreWrittenInTheModelsUnits) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+TEST(ConfigOverrides, SetReplacesAKeyAndIsValidatedLikeTheFile) {
+  // Issue 13, item 3: `dendrite run CASE --set KEY=VALUE`, validated like the file.
+  const std::string base = R"(model: electrodeposition
+cell: {metal: Na, electrolyte: NZSP, temperature: 30 degC, thickness: 40 um, anode_thickness: 6 um, width: 20 um}
+control: {mode: galvanostatic, current_density: 0.5 mA/cm^2, duration: 20 min}
+phase_field: {interface_width: 2 um}
+grid: {dx: 0.5 um}
+output: {dir: out}
+)";
+  const RunConfig c = parse_config(base, "case.yaml",
+                                   {"control.current_density=1 mA/cm^2", "cell.temperature=90 degC",
+                                    "checkpoint.every_steps=7"});
+  EXPECT_DOUBLE_EQ(c.cell.control.i_app, 10.0);
+  EXPECT_NEAR(c.cell.spec.temperature, 363.15, 1e-12);
+  EXPECT_EQ(c.checkpoint.every_steps, 7);  // a block the file did not have
+  // The overrides are part of the case: recorded with its text (and so in its hash).
+  EXPECT_NE(c.text.find("#   control.current_density=1 mA/cm^2"), std::string::npos);
+  auto error = [&](const std::vector<std::string>& o) {
+    try {
+      parse_config(base, "case.yaml", o);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error({"control.current_density=0 mA/cm^2"}),
+            "case.yaml: --set control.current_density=0 mA/cm^2: control.current_density: "
+            "must not be zero");
+  EXPECT_NE(error({"control.current_densty=1 mA/cm^2"})
+                .find("--set control.current_densty=1 mA/cm^2: control.current_densty: unknown "
+                      "key (did you mean 'current_density'?)"),
+            std::string::npos)
+      << error({"control.current_densty=1 mA/cm^2"});
+  EXPECT_NE(error({"control.current_density"}).find("expected KEY.PATH=VALUE"), std::string::npos);
+  EXPECT_NE(error({"cell.metal.name=Li"}).find("cell.metal is not a mapping"), std::string::npos)
+      << error({"cell.metal.name=Li"});
+  EXPECT_NE(error({"grid.dx=[1, 2"}).find("the value is not YAML"), std::string::npos);
+  // A check between keys names the override of the key it reports.
+  EXPECT_NE(error({"grid.dx=0.25 um", "phase_field.interface_width=0.1 um"})
+                .find("case.yaml: --set grid.dx=0.25 um: grid.dx: the interface width must span"),
+            std::string::npos)
+      << error({"grid.dx=0.25 um", "phase_field.interface_width=0.1 um"});
+}
+
+}  // namespace
+}  // namespace dnd

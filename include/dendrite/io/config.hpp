@@ -168,9 +168,13 @@ struct RunConfig {
 std::string inputs_dir();
 
 /// Read and validate a run file. Throws ConfigError.
-RunConfig load_config(const std::string& path);
+/// `overrides`: "KEY.PATH=VALUE" settings (the command line's --set), applied to the file's
+/// YAML before it is read and validated like it; a message about one names it. They enter
+/// the case text that outputs and checkpoints record.
+RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 /// Same, from text (the name is used in messages).
-RunConfig parse_config(const std::string& text, const std::string& name);
+RunConfig parse_config(const std::string& text, const std::string& name,
+                       const std::vector<std::string>& overrides = {});
 
 /// Read a microstructure file (see MicrostructureFile). Throws ConfigError.
 MicrostructureFile load_microstructure_file(const std::string& path);

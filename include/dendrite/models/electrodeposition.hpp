@@ -109,6 +109,9 @@ struct CellControl {
   ControlMode mode = ControlMode::galvanostatic;
   double v_cell = 0.0;  ///< V, potentiostatic
   double i_app = 0.0;   ///< A/m^2, galvanostatic; positive plates metal at x = 0
+  /// A/m^2, galvanostatic: |I - I_app| allowed (0: control_rtol of |I_app|). A protocol's
+  /// rest (I_app = 0) sets it, as no relative tolerance exists there.
+  double current_tolerance = 0.0;
 };
 
 /// Current densities entering the cell at x = Lx (A/m^2), from the potential fluxes.
