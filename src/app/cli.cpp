@@ -10,6 +10,7 @@
 #include "dendrite/app/bench.hpp"
 #include "dendrite/app/microstructure_cli.hpp"
 #include "dendrite/app/run.hpp"
+#include "dendrite/app/study.hpp"
 #include "dendrite/core/memory.hpp"
 #include "dendrite/io/config.hpp"
 #include "dendrite/io/units.hpp"
@@ -33,6 +34,8 @@ const char* kHelp =
     "                                     ParaView (HDF5/XDMF) and as TIFF stacks\n"
     "  dendrite effective FILE.yaml       effective conductivities and tortuosity of a case's\n"
     "                                     or a microstructure file's electrolyte\n"
+    "  dendrite study run|status STUDY.yaml  run a parameter study (CCD maps; see\n"
+    "                                     inputs/studies/ and 'dendrite study --help')\n"
     "  dendrite --help | --version\n"
     "\n"
     "'dendrite run --help' lists the run options. Values in case files carry their units\n"
@@ -204,6 +207,10 @@ int dendrite_main(int argc, const char* const* argv, std::ostream& out, std::ost
     if (cmd == "run") return cmd_run(a, out, err, false);
     if (cmd == "check") return cmd_run(a, out, err, true);
     if (cmd == "bench") return cmd_bench(a, out, err);
+    if (cmd == "study") {
+      const std::vector<std::string> rest(a.items.begin() + std::ptrdiff_t(a.pos), a.items.end());
+      return study_command(rest, out, err);
+    }
     if (cmd == "microstructure" || cmd == "effective") {
       const std::vector<std::string> rest(a.items.begin() + std::ptrdiff_t(a.pos), a.items.end());
       return cmd == "microstructure" ? microstructure_command(rest, out, err)

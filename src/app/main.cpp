@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "dendrite/app/cli.hpp"
 #include "dendrite/app/run.hpp"
@@ -34,7 +35,9 @@ int main(int argc, char** argv) {
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (initialized) MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  if (ranks > 1) {
+  // Studies use ranks for independent points (each rank claims points as it frees up).
+  const bool study = argc > 1 && std::string(argv[1]) == "study";
+  if (ranks > 1 && !study) {
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     if (rank == 0)

@@ -301,6 +301,16 @@ void read_phase_keys(const Entry& e, const std::string& case_dir, const std::str
         read_phase_material(e.at("secondary_phase"), case_dir, metal);
   if (e.has("damage_layer"))
     mc.phases[micro::Phase::damage] = read_phase_material(e.at("damage_layer"), case_dir, metal);
+  if (e.has("grain_boundary_scaling")) {
+    // A sweep knob for maps (CCD over GB/grain conductivity ratios): multiplies the preset's
+    // film conductivities, keeping its thickness and activation energies.
+    const Entry k = e.at("grain_boundary_scaling");
+    if (!e.has("grain_boundary")) k.fail("scales the grain_boundary preset: give one");
+    k.allow_only({"ionic", "electronic"});
+    micro::PhaseMaterial& gb = mc.phases[micro::Phase::grain_boundary];
+    if (k.has("ionic")) gb.sigma_ion.ref *= positive(k.at("ionic"), Kind::dimensionless);
+    if (k.has("electronic")) gb.sigma_e.ref *= positive(k.at("electronic"), Kind::dimensionless);
+  }
   if (e.has("pore")) {
     const std::string p = e.at("pore").str();
     if (p != "insulating" && p != "metal_filled")
@@ -310,7 +320,8 @@ void read_phase_keys(const Entry& e, const std::string& case_dir, const std::str
 }
 
 const std::initializer_list<const char*> kBlockKeys = {
-    "generate", "import", "grain", "grain_boundary", "pore", "secondary_phase", "damage_layer"};
+    "generate",        "import",       "grain", "grain_boundary", "grain_boundary_scaling",
+    "pore",            "secondary_phase", "damage_layer"};
 
 }  // namespace
 
