@@ -307,7 +307,13 @@ int run_study(const StudySpec& s, const StudyOptions& o, std::ostream& out, std:
   barrier();
   std::vector<StudyPoint> mine;
   for (const StudyPoint& p : all)
-    if (p.index % o.shards == o.shard) mine.push_back(p);
+    if (p.index % o.shards == o.shard &&
+        (o.only.empty() || std::find(o.only.begin(), o.only.end(), p.id) != o.only.end()))
+      mine.push_back(p);
+  for (const std::string& id : o.only)
+    if (std::none_of(all.begin(), all.end(), [&](const StudyPoint& p) { return p.id == id; }))
+      throw ConfigError(s.path + ": no point " + id + " (the study has p0000 to p" +
+                        all.back().id.substr(1) + ")");
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = o.jobs > 0 ? o.jobs : std::max(1, cores / (size * s.threads_per_point));
   const std::string exe = o.executable.empty() ? fs::read_symlink("/proc/self/exe").string()
@@ -416,14 +422,22 @@ int study_status(const StudySpec& s, std::ostream& out) {
   out << s.path << ": " << done << " done, " << failed << " failed, " << running
       << " running, " << left << " left (of " << done + failed + running + left << ")\n"
       << list.str();
+  // The table from what is finished now: jobs of a Slurm array or an ensemble manager that
+  // finish together may each have written it before the other's point was done.
+  if (fs::exists(s.output + "/points")) {
+    write_study_table(s);
+    out << "table " << s.output << "/results.csv\n";
+  }
   return 0;
 }
 
 namespace {
 
 const char* kStudyHelp =
-    "usage: dendrite study run STUDY.yaml [--jobs N] [--shard K/N] [--retry-failed] [--quiet]\n"
+    "usage: dendrite study run STUDY.yaml [--jobs N] [--shard K/N] [--point ID]\n"
+    "                                     [--retry-failed] [--quiet]\n"
     "       dendrite study status STUDY.yaml\n"
+    "       dendrite study points STUDY.yaml\n"
     "\n"
     "A study runs its base case at every point of up to two axes (any key path of the case;\n"
     "a list of values, or linear / log ranges) times its replicate seeds, each point as\n"
@@ -435,7 +449,13 @@ const char* kStudyHelp =
     "  --jobs N        points at a time (default: cores / threads_per_point)\n"
     "  --shard K/N     run only the points with index % N == K (Slurm job arrays:\n"
     "                  scripts/slurm-study); under mpirun each rank takes points as it frees up\n"
-    "  --retry-failed  run failed points again\n";
+    "  --point ID      run only this point (repeatable; for ensemble managers such as\n"
+    "                  libEnsemble: postprocess/libensemble_study.py)\n"
+    "  --retry-failed  run failed points again\n"
+    "\n"
+    "'dendrite study points STUDY.yaml' lists the points: id, then each axis value.\n"
+    "'dendrite study status' also rewrites results.csv from the finished points (after a\n"
+    "Slurm array or an ensemble manager whose last jobs finished together).\n";
 
 }  // namespace
 
@@ -445,7 +465,7 @@ int study_command(const std::vector<std::string>& args, std::ostream& out, std::
     return args.empty() ? 2 : 0;
   }
   const std::string what = args[0];
-  if (what != "run" && what != "status") {
+  if (what != "run" && what != "status" && what != "points") {
     err << "dendrite study: unknown subcommand '" << what << "'\n" << kStudyHelp;
     return 2;
   }
@@ -473,6 +493,8 @@ int study_command(const std::vector<std::string>& args, std::ostream& out, std::
       o.shards = std::atoi(v.substr(slash + 1).c_str());
       if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards)
         throw ConfigError("dendrite study: --shard K/N needs 0 <= K < N");
+    } else if (a == "--point") {
+      o.only.push_back(value("--point"));
     } else if (a == "--retry-failed") {
       o.retry_failed = true;
     } else if (a == "--quiet" || a == "-q") {
@@ -492,6 +514,15 @@ int study_command(const std::vector<std::string>& args, std::ostream& out, std::
     return 2;
   }
   const StudySpec s = load_study(path);
+  if (what == "points") {
+    for (const StudyPoint& p : study_points(s)) {
+      out << p.id;
+      for (const std::string& v : p.values) out << "\t" << v;
+      if (s.replicates > 1) out << "\tseed " << p.seed;
+      out << "\n";
+    }
+    return 0;
+  }
   return what == "run" ? run_study(s, o, out, err) : study_status(s, out);
 }
 
