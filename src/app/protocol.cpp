@@ -81,7 +81,9 @@ std::size_t CurrentRamp::segment_at(double t) const {
   return k;
 }
 
-double CurrentRamp::next_boundary(double t) const { return segs_[segment_at(t)].end; }
+double CurrentRamp::next_boundary(double t) const {
+  return segs_[segment_at(t)].end;
+}
 
 void CurrentRamp::record(double t, double h, const CellReading& r) {
   const std::size_t k = segment_at(t - 0.5 * h);  // the segment the step belongs to
@@ -107,8 +109,7 @@ void CurrentRamp::record(double t, double h, const CellReading& r) {
 }
 
 std::string CurrentRamp::electronic_detail(double fraction) const {
-  return "electronic share of the current " + num(fraction) + " > " +
-         num(p_.electronic_fraction);
+  return "electronic share of the current " + num(fraction) + " > " + num(p_.electronic_fraction);
 }
 
 std::string CurrentRamp::collapse_detail(double ratio) const {
@@ -133,7 +134,9 @@ void CurrentRamp::metal_path(double t, const std::string& path) {
   fire(metal_, t, k, 1.0, path);
 }
 
-bool CurrentRamp::shorted() const { return metal_.fired || electronic_.fired || collapse_.fired; }
+bool CurrentRamp::shorted() const {
+  return metal_.fired || electronic_.fired || collapse_.fired;
+}
 
 const ShortEvent* CurrentRamp::first() const {
   const ShortEvent* best = nullptr;
@@ -158,8 +161,8 @@ std::string CurrentRamp::protocol_text() const {
     os << num(p_.step_charge / 3.6e4) << " mAh/cm^2";
   else
     os << num(p_.step_time) << " s";
-  os << " from " << ma_cm2(p_.start) << " by " << ma_cm2(p_.increment) << " to "
-     << ma_cm2(p_.until) << (p_.alternate ? ", plate/strip" : ", plating");
+  os << " from " << ma_cm2(p_.start) << " by " << ma_cm2(p_.increment) << " to " << ma_cm2(p_.until)
+     << (p_.alternate ? ", plate/strip" : ", plating");
   if (p_.rest > 0.0) os << ", rests of " << num(p_.rest) << " s";
   os << ", " << num(p_.temperature - 273.15) << " degC";
   return os.str();
@@ -169,15 +172,15 @@ std::string CurrentRamp::summary() const {
   const ShortEvent* e = first();
   if (!e) return "no short up to " + ma_cm2(p_.until) + " (" + protocol_text() + ")";
   std::ostringstream os;
-  os << "CCD " << ma_cm2(std::abs(e->current)) << ": shorted in step " << e->level + 1 << " at t = "
-     << num(e->time) << " s (" << protocol_text() << ")";
+  os << "CCD " << ma_cm2(std::abs(e->current)) << ": shorted in step " << e->level + 1
+     << " at t = " << num(e->time) << " s (" << protocol_text() << ")";
   const char* names[] = {"metal path", "electronic share", "voltage collapse"};
   const ShortEvent* events[] = {&metal_, &electronic_, &collapse_};
   for (int d = 0; d < 3; ++d) {
     os << "\n  " << names[d] << ": ";
     if (events[d]->fired)
-      os << "fired at t = " << num(events[d]->time) << " s in step " << events[d]->level + 1
-         << " (" << events[d]->detail << ")";
+      os << "fired at t = " << num(events[d]->time) << " s in step " << events[d]->level + 1 << " ("
+         << events[d]->detail << ")";
     else
       os << "did not fire";
   }
@@ -203,10 +206,11 @@ void CurrentRamp::write_csv(const std::string& path) const {
 void CurrentRamp::write_result(const std::string& path, double t_end, bool completed) const {
   const ShortEvent* e = first();
   std::ostringstream os;
-  os << "{\n  \"shorted\": " << (e ? "true" : "false") << ",\n  \"ccd_A_m2\": "
-     << (e ? num(std::abs(e->current)) : std::string("null"))
-     << ",\n  \"highest_current_A_m2\": " << num(p_.until) << ",\n  \"summary\": "
-     << json_text(summary()) << ",\n  \"completed\": " << (completed ? "true" : "false")
+  os << "{\n  \"shorted\": " << (e ? "true" : "false")
+     << ",\n  \"ccd_A_m2\": " << (e ? num(std::abs(e->current)) : std::string("null"))
+     << ",\n  \"highest_current_A_m2\": " << num(p_.until)
+     << ",\n  \"summary\": " << json_text(summary())
+     << ",\n  \"completed\": " << (completed ? "true" : "false")
      << ",\n  \"end_time_s\": " << num(t_end) << ",\n  \"detectors\": {";
   const char* names[] = {"metal_path", "electronic_fraction", "voltage_collapse"};
   const ShortEvent* events[] = {&metal_, &electronic_, &collapse_};
@@ -223,10 +227,10 @@ void CurrentRamp::write_result(const std::string& path, double t_end, bool compl
   }
   os << "\n  },\n  \"protocol\": {\"start_A_m2\": " << num(p_.start)
      << ", \"increment_A_m2\": " << num(p_.increment) << ", \"until_A_m2\": " << num(p_.until)
-     << ", \"step_time_s\": " << num(p_.step_time) << ", \"step_charge_C_m2\": "
-     << num(p_.step_charge) << ", \"alternate\": " << (p_.alternate ? "true" : "false")
-     << ", \"rest_s\": " << num(p_.rest) << ", \"temperature_K\": " << num(p_.temperature)
-     << "}\n}\n";
+     << ", \"step_time_s\": " << num(p_.step_time)
+     << ", \"step_charge_C_m2\": " << num(p_.step_charge)
+     << ", \"alternate\": " << (p_.alternate ? "true" : "false") << ", \"rest_s\": " << num(p_.rest)
+     << ", \"temperature_K\": " << num(p_.temperature) << "}\n}\n";
   h5::write_text_atomic(path, os.str());
 }
 
@@ -238,8 +242,7 @@ void CurrentRamp::save(Checkpoint& c) const {
   c.series["protocol_rows"] = rows;
   std::vector<double> events;
   for (const ShortEvent* e : {&metal_, &electronic_, &collapse_})
-    events.insert(events.end(),
-                  {e->fired ? 1.0 : 0.0, e->time, double(e->segment), e->value});
+    events.insert(events.end(), {e->fired ? 1.0 : 0.0, e->time, double(e->segment), e->value});
   c.series["protocol_events"] = events;
   // The metal path's text, a byte per value (the soft detectors' are made from their values).
   c.series["protocol_metal_path"] = std::vector<double>{double(metal_.detail.size())};

@@ -10,9 +10,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -140,8 +140,8 @@ std::vector<std::string> child_environment() {
   for (char** e = environ; *e; ++e) {
     const std::string v = *e;
     bool mpi = false;
-    for (const char* p : {"OMPI_", "PMI_", "PMIX_", "MPI_LOCALNRANKS", "SLURM_STEP_NUM_TASKS",
-                          "HYDRA_", "I_MPI_"})
+    for (const char* p :
+         {"OMPI_", "PMI_", "PMIX_", "MPI_LOCALNRANKS", "SLURM_STEP_NUM_TASKS", "HYDRA_", "I_MPI_"})
       if (v.rfind(p, 0) == 0) mpi = true;
     if (!mpi) env.push_back(v);
   }
@@ -149,7 +149,9 @@ std::vector<std::string> child_environment() {
 }
 
 std::atomic_bool g_stop_study{false};
-void on_stop(int) { g_stop_study = true; }
+void on_stop(int) {
+  g_stop_study = true;
+}
 
 struct Running {
   pid_t pid = 0;
@@ -160,8 +162,9 @@ struct Running {
 pid_t spawn_point(const StudySpec& s, const StudyPoint& p, const std::string& exe) {
   const std::string dir = point_dir(s, p);
   fs::create_directories(dir);
-  std::vector<std::string> args{exe, "run", s.base, "--quiet", "--resume", "--output-dir", dir,
-                                "--threads", std::to_string(s.threads_per_point)};
+  std::vector<std::string> args{exe,       "run",       s.base,
+                                "--quiet", "--resume",  "--output-dir",
+                                dir,       "--threads", std::to_string(s.threads_per_point)};
   for (const std::string& o : p.overrides) {
     args.push_back("--set");
     args.push_back(o);
@@ -169,7 +172,8 @@ pid_t spawn_point(const StudySpec& s, const StudyPoint& p, const std::string& ex
   const std::vector<std::string> env = child_environment();
   const std::string log = dir + "/log.txt";
   const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot start a point: ") + std::strerror(errno));
+  if (pid < 0)
+    throw std::runtime_error(std::string("cannot start a point: ") + std::strerror(errno));
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a killed study takes its points with it
     const int fd = ::open(log.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
@@ -197,13 +201,15 @@ void write_result(const StudySpec& s, const StudyPoint& p, int rc) {
   const std::string ccd = slurp(dir + "/ccd.json");
   std::ostringstream os;
   os << "{\n  \"point\": " << json_text(p.id) << ",\n  \"index\": " << p.index
-     << ",\n  \"status\": " << (rc == 0 ? "\"done\"" : "\"failed\"") << ",\n  \"exit_code\": " << rc;
+     << ",\n  \"status\": " << (rc == 0 ? "\"done\"" : "\"failed\"")
+     << ",\n  \"exit_code\": " << rc;
   for (std::size_t a = 0; a < p.values.size(); ++a)
     os << ",\n  \"axis" << a << "\": " << json_text(p.values[a]);
   os << ",\n  \"replicate\": " << p.replicate << ",\n  \"seed\": " << p.seed;
   if (rc == 0 && !ccd.empty()) {
-    os << ",\n  \"shorted\": " << json_value(ccd, "shorted") << ",\n  \"ccd_A_m2\": "
-       << json_value(ccd, "ccd_A_m2") << ",\n  \"end_time_s\": " << json_value(ccd, "end_time_s");
+    os << ",\n  \"shorted\": " << json_value(ccd, "shorted")
+       << ",\n  \"ccd_A_m2\": " << json_value(ccd, "ccd_A_m2")
+       << ",\n  \"end_time_s\": " << json_value(ccd, "end_time_s");
     std::string first = "none";
     double t_first = 1e300;
     for (const char* d : {"metal_path", "electronic_fraction", "voltage_collapse"}) {
@@ -316,8 +322,8 @@ int run_study(const StudySpec& s, const StudyOptions& o, std::ostream& out, std:
                         all.back().id.substr(1) + ")");
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = o.jobs > 0 ? o.jobs : std::max(1, cores / (size * s.threads_per_point));
-  const std::string exe = o.executable.empty() ? fs::read_symlink("/proc/self/exe").string()
-                                               : o.executable;
+  const std::string exe =
+      o.executable.empty() ? fs::read_symlink("/proc/self/exe").string() : o.executable;
   if (!o.quiet && rank == 0)
     out << "study " << s.path << ": " << all.size() << " points (" << mine.size()
         << " in this shard), " << jobs << " at a time per rank, " << size << " rank(s); base "
@@ -345,7 +351,7 @@ int run_study(const StudySpec& s, const StudyOptions& o, std::ostream& out, std:
       fs::create_directories(point_dir(s, p));
       const std::string claim = point_dir(s, p) + "/claim";
       if (!take_claim(claim)) continue;  // another job, rank or shard has it
-      if (done(p)) {  // finished between the check and the claim
+      if (done(p)) {                     // finished between the check and the claim
         fs::remove(claim);
         continue;
       }
@@ -380,8 +386,10 @@ int run_study(const StudySpec& s, const StudyOptions& o, std::ostream& out, std:
       for (std::size_t a = 0; a < it->point.values.size(); ++a)
         out << "  " << s.axes[a].key << " = " << it->point.values[a];
       if (s.replicates > 1) out << "  seed " << it->point.seed;
-      out << ": " << (interrupted ? "stopped (resumes on the next run)"
-                                  : rc == 0 ? "done" : "FAILED (see its log.txt)")
+      out << ": "
+          << (interrupted ? "stopped (resumes on the next run)"
+              : rc == 0   ? "done"
+                          : "FAILED (see its log.txt)")
           << " in " << std::lround(wall) << " s\n";
     }
     running.erase(it);
@@ -396,8 +404,8 @@ int run_study(const StudySpec& s, const StudyOptions& o, std::ostream& out, std:
     write_study_table(s);
     if (!o.quiet)
       out << (g_stop_study ? "stopped: " : "") << finished << " of " << all.size()
-          << " points finished (" << ran << " run now, " << failed << " failed); table "
-          << s.output << "/results.csv\n";
+          << " points finished (" << ran << " run now, " << failed << " failed); table " << s.output
+          << "/results.csv\n";
   }
   if (g_stop_study) err << "study stopped; rerun the same command to go on\n";
   return failed == 0 && !g_stop_study ? 0 : 1;
@@ -419,8 +427,8 @@ int study_status(const StudySpec& s, std::ostream& out) {
       ++left;
     }
   }
-  out << s.path << ": " << done << " done, " << failed << " failed, " << running
-      << " running, " << left << " left (of " << done + failed + running + left << ")\n"
+  out << s.path << ": " << done << " done, " << failed << " failed, " << running << " running, "
+      << left << " left (of " << done + failed + running + left << ")\n"
       << list.str();
   // The table from what is finished now: jobs of a Slurm array or an ensemble manager that
   // finish together may each have written it before the other's point was done.
@@ -474,8 +482,8 @@ int study_command(const std::vector<std::string>& args, std::ostream& out, std::
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* name) -> std::string {
-      if (i + 1 >= args.size()) throw ConfigError(std::string("dendrite study: ") + name +
-                                                  " needs a value");
+      if (i + 1 >= args.size())
+        throw ConfigError(std::string("dendrite study: ") + name + " needs a value");
       return args[++i];
     };
     if (a == "--help" || a == "-h") {

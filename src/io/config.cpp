@@ -434,8 +434,8 @@ void read_mechanics(const Entry& e, RunConfig& cfg) {
 /// `protocol:` (a CCD current ramp, docs/model.md section 11): galvanostatic steps that
 /// replace `control:`.
 void read_protocol(const Entry& e, RunConfig& cfg) {
-  e.allow_only({"start", "increment", "until", "step_time", "step_charge", "direction", "rest",
-                "short"});
+  e.allow_only(
+      {"start", "increment", "until", "step_time", "step_charge", "direction", "rest", "short"});
   ProtocolConfig& p = cfg.protocol;
   p.present = true;
   p.temperature = cfg.cell.spec.temperature;
@@ -452,8 +452,9 @@ void read_protocol(const Entry& e, RunConfig& cfg) {
   if (p.increment > 0.0 && (p.until - p.start) / p.increment > 10000.0)
     e.at("increment").fail("gives more than 10000 current steps from start to until");
   if (e.has("step_time") == e.has("step_charge"))
-    e.fail("give either step_time (each current step lasts so long) or step_charge (each passes "
-           "so much charge, e.g. 0.5 mAh/cm^2)");
+    e.fail(
+        "give either step_time (each current step lasts so long) or step_charge (each passes "
+        "so much charge, e.g. 0.5 mAh/cm^2)");
   if (e.has("step_time")) p.step_time = positive(e.at("step_time"), Kind::time);
   if (e.has("step_charge")) p.step_charge = positive(e.at("step_charge"), Kind::areal_charge);
   if (e.has("direction")) {
@@ -525,8 +526,8 @@ void check_field_across_front(const Entry& w_entry, const RunConfig& cfg) {
   flat.f = f;
   const bool galvanostatic = control.mode == ControlMode::galvanostatic;
   const double i = cfg.protocol.present ? cfg.protocol.until
-                   : galvanostatic       ? std::abs(control.i_app)
-                                         : std::abs(flat_cell_current(flat, control.v_cell));
+                   : galvanostatic      ? std::abs(control.i_app)
+                                        : std::abs(flat_cell_current(flat, control.v_cell));
   if (i <= i_max) return;
   std::ostringstream os;
   os.precision(3);
@@ -800,7 +801,8 @@ std::vector<std::pair<std::string, std::string>> apply_overrides(
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& o : overrides) {
     const auto eq = o.find('=');
-    const std::string key = o.substr(0, eq), value = eq == std::string::npos ? "" : o.substr(eq + 1);
+    const std::string key = o.substr(0, eq),
+                      value = eq == std::string::npos ? "" : o.substr(eq + 1);
     auto refuse = [&](const std::string& why) {
       throw ConfigError(name + ": --set " + (o.size() > 60 ? o.substr(0, 40) + "..." : o) + ": " +
                         why);
@@ -921,8 +923,9 @@ RunConfig parse_config(const std::string& text, const std::string& name,
     const std::string case_dir = std::filesystem::path(name).parent_path().string();
     read_cell(top.at("cell"), case_dir.empty() ? "." : case_dir, cfg);
     if (top.has("protocol") && top.has("control"))
-      top.at("control").fail("a case with protocol: (a current ramp) sets its currents there: "
-                             "remove control:");
+      top.at("control").fail(
+          "a case with protocol: (a current ramp) sets its currents there: "
+          "remove control:");
     if (top.has("protocol"))
       read_protocol(top.at("protocol"), cfg);
     else

@@ -32,8 +32,7 @@ inline thread_local const std::vector<std::pair<std::string, std::string>>* g_ov
 inline const std::pair<std::string, std::string>* override_of(const std::string& p) {
   if (!g_overrides) return nullptr;
   for (const auto& o : *g_overrides)
-    if (p == o.first || p.rfind(o.first + ".", 0) == 0 || p.rfind(o.first + "[", 0) == 0)
-      return &o;
+    if (p == o.first || p.rfind(o.first + ".", 0) == 0 || p.rfind(o.first + "[", 0) == 0) return &o;
   return nullptr;
 }
 

@@ -320,8 +320,8 @@ void read_phase_keys(const Entry& e, const std::string& case_dir, const std::str
 }
 
 const std::initializer_list<const char*> kBlockKeys = {
-    "generate",        "import",       "grain", "grain_boundary", "grain_boundary_scaling",
-    "pore",            "secondary_phase", "damage_layer"};
+    "generate", "import",          "grain",       "grain_boundary", "grain_boundary_scaling",
+    "pore",     "secondary_phase", "damage_layer"};
 
 }  // namespace
 

@@ -87,8 +87,8 @@ StudySpec load_study(const std::string& path) {
   }
   if (!root || root.IsNull()) throw ConfigError(path + ": the file is empty");
   const Entry top{root, "", &path};
-  top.allow_only({"base", "axes", "replicates", "seed_key", "first_seed", "output",
-                  "threads_per_point"});
+  top.allow_only(
+      {"base", "axes", "replicates", "seed_key", "first_seed", "output", "threads_per_point"});
   const fs::path dir = fs::path(path).parent_path();
   const Entry base = top.at("base");
   s.base = (dir / base.str()).lexically_normal().string();

@@ -625,8 +625,9 @@ void Electrodeposition::cold_potentials(const FlatCellEstimate& est, double i) {
 
 double Electrodeposition::anode_exchange_current() const {
   const echem::Kinetics& k = p_.kinetics;
-  return front_ ? p_.interface.kinetics.i0
-                : k.nfcs * k.l_eta * 3.0 * std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier);
+  return front_
+             ? p_.interface.kinetics.i0
+             : k.nfcs * k.l_eta * 3.0 * std::sqrt(2.0 * p_.capillary.kappa / p_.capillary.barrier);
 }
 
 FlatCell Electrodeposition::flat_cell() const {

@@ -27,8 +27,7 @@ FlatCellEstimate flat_cell_at_current(const FlatCell& c, double i) {
   if (c.i0_counter > 0.0) {
     e.eta_counter = bv_overpotential(i, c.i0_counter, c.alpha, c.f);
     e.v_cell -= e.eta_counter;
-    e.resistance +=
-        1.0 / (c.i0_counter * echem::butler_volmer_slope(e.eta_counter, c.alpha, c.f));
+    e.resistance += 1.0 / (c.i0_counter * echem::butler_volmer_slope(e.eta_counter, c.alpha, c.f));
   }
   return e;
 }

@@ -91,16 +91,16 @@ TEST(Protocol, CaseFilesAreReadAndRefusedByKey) {
                            "ramp.yaml")
                   .time.end,
               720.0, 1e-9);
-  const std::string both = ramp_case(
-      std::string(kRamp) + "control: {mode: galvanostatic, current_density: 1 mA/cm^2, duration: "
-                           "1 h}\n",
-      "", "out");
+  const std::string both =
+      ramp_case(std::string(kRamp) +
+                    "control: {mode: galvanostatic, current_density: 1 mA/cm^2, duration: "
+                    "1 h}\n",
+                "", "out");
   EXPECT_NE(error_of(both).find("ramp.yaml:4:10: control: a case with protocol:"),
             std::string::npos)
       << error_of(both);
-  const std::string neither =
-      ramp_case("protocol: {start: 0.5 mA/cm^2, until: 1 mA/cm^2, increment: 0.5 mA/cm^2}\n", "",
-                "out");
+  const std::string neither = ramp_case(
+      "protocol: {start: 0.5 mA/cm^2, until: 1 mA/cm^2, increment: 0.5 mA/cm^2}\n", "", "out");
   EXPECT_NE(error_of(neither).find("protocol: give either step_time"), std::string::npos)
       << error_of(neither);
   const std::string down = ramp_case(
@@ -118,8 +118,8 @@ TEST(Protocol, CaseFilesAreReadAndRefusedByKey) {
       << error_of(threshold);
   // The resolution bound of docs/model.md 8.8 holds the ramp's highest current.
   const std::string high = ramp_case(
-      "protocol: {start: 1 mA/cm^2, until: 2 A/cm^2, increment: 1 mA/cm^2, step_time: 1 min}\n",
-      "", "out");
+      "protocol: {start: 1 mA/cm^2, until: 2 A/cm^2, increment: 1 mA/cm^2, step_time: 1 min}\n", "",
+      "out");
   EXPECT_NE(error_of(high).find("at 2e+03 mA/cm^2 the ohmic field"), std::string::npos)
       << error_of(high);
 }
@@ -127,7 +127,8 @@ TEST(Protocol, CaseFilesAreReadAndRefusedByKey) {
 TEST(Protocol, AFlatCellWithoutLeakageNeverShortsAndLogsOhmPlusButlerVolmer) {
   // Issue 13: a flat, defect-free cell with no electronic leakage never shorts across a
   // ramp. Its cycler log gives each step's mean V within 1 % of the flat cell (eq. 55).
-  const fs::path dir = fs::temp_directory_path() / ("dendrite_ramp_flat_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("dendrite_ramp_flat_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   RunConfig cfg = parse_config(ramp_case(kRamp, "", dir.string()), "flat.yaml");
   cfg.cell.spec.electrolyte.sigma_e = {1e-12, cfg.cell.spec.temperature, 0.0};
@@ -162,9 +163,10 @@ TEST(Protocol, AFlatCellWithoutLeakageNeverShortsAndLogsOhmPlusButlerVolmer) {
     flat.length = c.thickness - charge / (echem::kFaraday * c.metal.density / c.metal.molar_mass) -
                   0.5 * v[7] / (echem::kFaraday * c.metal.density / c.metal.molar_mass);
     const double expected = flat_cell_at_current(flat, i).v_cell;
-    std::printf("  step %d: %.2f mA/cm^2, mean V %.4f mV, flat cell %.4f mV, electronic share "
-                "%.2e\n",
-                rows + 1, i / 10.0, mean_v * 1e3, expected * 1e3, v[10]);
+    std::printf(
+        "  step %d: %.2f mA/cm^2, mean V %.4f mV, flat cell %.4f mV, electronic share "
+        "%.2e\n",
+        rows + 1, i / 10.0, mean_v * 1e3, expected * 1e3, v[10]);
     EXPECT_NEAR(mean_v / expected, 1.0, 0.01) << line;
     EXPECT_LT(v[10], 1e-6);
     charge += v[7];

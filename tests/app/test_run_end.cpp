@@ -55,7 +55,7 @@ grid: {dx: 0.5 um}
 output: {dir: )" + dir.string() + R"(}
 checkpoint: {every: never}
 )",
-                                     "numstop.yaml");
+                               "numstop.yaml");
   cfg.cell.control.v_cell = -2.0;
   std::ostringstream log;
   RunOptions quiet;

@@ -251,8 +251,7 @@ TEST(ConfigCell, PotentiostaticCaseIsBoundedByTheCurrentItDraws) {
   // Issue 14, item 6: -2 V across 40 um of NZSP drives ~650 mA/cm^2 through the flat cell
   // (eq. 55); before, it passed `check` and stopped at step 0. The bound is the galvanostatic
   // one, on that current, and the message gives the largest |voltage| that passes.
-  const std::string ps = replace(kCell,
-                                 "  mode: galvanostatic\n  current_density: 0.5 mA/cm^2",
+  const std::string ps = replace(kCell, "  mode: galvanostatic\n  current_density: 0.5 mA/cm^2",
                                  "  mode: potentiostatic\n  voltage: -2 V");
   const std::string e = error_of(ps);
   EXPECT_NE(e.find("phase_field.interface_width: control.voltage -2 V drives about"),

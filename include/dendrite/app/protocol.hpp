@@ -23,11 +23,10 @@ namespace dnd {
 
 struct Checkpoint;
 
-
 /// One constant-current stretch of the protocol: [begin, end) at `current` (0 in a rest).
 struct ProtocolSegment {
-  int level = 0;         ///< the current step it belongs to (0-based)
-  double current = 0.0;  ///< A/m^2, > 0 plating at the anode
+  int level = 0;                  ///< the current step it belongs to (0-based)
+  double current = 0.0;           ///< A/m^2, > 0 plating at the anode
   double begin = 0.0, end = 0.0;  ///< s
   bool rest = false;
 };
@@ -44,7 +43,7 @@ struct CellReading {
 /// One detector's first firing.
 struct ShortEvent {
   bool fired = false;
-  double time = 0.0;     ///< s
+  double time = 0.0;  ///< s
   int segment = -1;
   int level = -1;
   double current = 0.0;  ///< A/m^2, of the segment

@@ -47,9 +47,9 @@ StudySpec load_study(const std::string& path);
 std::vector<StudyPoint> study_points(const StudySpec& s);
 
 struct StudyOptions {
-  int jobs = 0;         ///< concurrent points on this process (0: cores / threads_per_point)
-  int shard = 0;        ///< this shard's index ...
-  int shards = 1;       ///< ... of this many (points with index % shards == shard)
+  int jobs = 0;    ///< concurrent points on this process (0: cores / threads_per_point)
+  int shard = 0;   ///< this shard's index ...
+  int shards = 1;  ///< ... of this many (points with index % shards == shard)
   std::vector<std::string> only;  ///< run just these point ids (an ensemble manager's work unit)
   bool retry_failed = false;
   bool quiet = false;

@@ -93,13 +93,13 @@ struct CellConfig {
 /// `control:`): see dendrite/app/protocol.hpp and docs/model.md section 11.
 struct ProtocolConfig {
   bool present = false;
-  double start = 0.0;        ///< A/m^2, current density of the first step (> 0: plating)
-  double increment = 0.0;    ///< A/m^2 added per step (>= 0)
-  double until = 0.0;        ///< A/m^2, the last step's current (>= start)
-  double step_time = 0.0;    ///< s per step (per half-cycle when alternating); 0: by charge
-  double step_charge = 0.0;  ///< C/m^2 per step (per half-cycle); 0: by time
-  bool alternate = false;    ///< plate, then strip the same charge, at each current
-  double rest = 0.0;         ///< s at zero current after each plating or stripping segment
+  double start = 0.0;                ///< A/m^2, current density of the first step (> 0: plating)
+  double increment = 0.0;            ///< A/m^2 added per step (>= 0)
+  double until = 0.0;                ///< A/m^2, the last step's current (>= start)
+  double step_time = 0.0;            ///< s per step (per half-cycle when alternating); 0: by charge
+  double step_charge = 0.0;          ///< C/m^2 per step (per half-cycle); 0: by time
+  bool alternate = false;            ///< plate, then strip the same charge, at each current
+  double rest = 0.0;                 ///< s at zero current after each plating or stripping segment
   double electronic_fraction = 0.5;  ///< soft short threshold (0, 1)
   double voltage_collapse = 0.2;     ///< soft short threshold (0, 1)
   double collapse_arming = 0.1;      ///< fraction of a step before the collapse test arms
