@@ -299,10 +299,9 @@ TEST(ElectrodepositionV4, AsymmetricButlerVolmerPlatesAndStripsAsAlphaSays) {
 namespace dnd {
 namespace {
 
-TEST(ElectrodepositionV4, PotentiostaticFarAboveTheExchangeCurrentFromAColdStart) {
-  // The potentiostatic control at the same extremes: the beta''-alumina cell held at the
-  // V_cell of i/i0 = 10, 100, 300 and -300 draws that current (V held, so Newton converges
-  // from phi = 0 without the galvanostatic flat-cell start).
+/// Na | beta''-alumina | Na with 400 ohm cm^2 interfaces (002, before annealing; i0 =
+/// 0.064 mA/cm^2), 40 um, 25 degC.
+CellSpec resistive_beta_alumina_cell() {
   CellSpec c = reference_na_nzsp();
   c.electrolyte.sigma_ion = {1.4, 298.15, 0.16};
   c.electrolyte.sigma_e = {6e-10, 298.15, 0.0};
@@ -313,6 +312,14 @@ TEST(ElectrodepositionV4, PotentiostaticFarAboveTheExchangeCurrentFromAColdStart
   c.width = 0.5e-6;
   c.dx = 0.25e-6;
   c.interface_width = 1e-6;
+  return c;
+}
+
+TEST(ElectrodepositionV4, PotentiostaticFarAboveTheExchangeCurrentFromAColdStart) {
+  // The potentiostatic control at the same extremes: the beta''-alumina cell held at the
+  // V_cell of i/i0 = 10, 100, 300 and -300 draws that current (V held, so Newton converges
+  // from phi = 0 without the galvanostatic flat-cell start).
+  const CellSpec c = resistive_beta_alumina_cell();
   const double i0 = exchange_current(c);
   const Grid g = cell_grid(c);
   for (double ratio : {10.0, 100.0, 300.0, -300.0}) {
@@ -336,16 +343,7 @@ TEST(ElectrodepositionV4, FarAboveTheExchangeCurrentFromAColdStart) {
   // Issue 14, item 7: Na | beta''-alumina | Na with 400 ohm cm^2 interfaces (002, before
   // annealing; i0 = 0.064 mA/cm^2), 40 um. Before the flat-cell start of eq. (55) and the
   // round-off acceptance of the linear solves, i/i0 >= 8 failed in the first solve.
-  CellSpec c = reference_na_nzsp();
-  c.electrolyte.sigma_ion = {1.4, 298.15, 0.16};
-  c.electrolyte.sigma_e = {6e-10, 298.15, 0.0};
-  c.electrolyte.conductance_int = {1.0 / 400e-4, 298.15, 0.16};
-  c.temperature = 298.15;
-  c.thickness = 40e-6;
-  c.anode_thickness = 5e-6;
-  c.width = 0.5e-6;
-  c.dx = 0.25e-6;
-  c.interface_width = 1e-6;
+  const CellSpec c = resistive_beta_alumina_cell();
   const double i0 = exchange_current(c);
   const Grid g = cell_grid(c);
   for (double ratio : {10.0, 100.0, 300.0, -300.0}) {
