@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,37 +101,38 @@ void barrier() {
 #endif
 }
 
-/// The claim of a point: "host pid" in an O_EXCL file. A claim of this host whose process
-/// is gone is stale (a killed study) and is taken over.
-struct Claim {
-  std::string host;
-  long pid = 0;
-  bool alive() const {
-    if (host != host_name()) return true;  // another machine's: trust it
-    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno != ESRCH);
+/// The claim of a point: an exclusive flock on points/ID/claim, held by the study process
+/// while the point runs, with "host pid" inside for `study status`. The kernel drops the
+/// lock when its holder dies (kill -9 included), so no claim outlives its study, and the
+/// holder writes result.json before it lets go (a later claimant re-checks it).
+int take_claim(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;  // another job, rank, shard or worker runs it
   }
-};
-
-bool read_claim(const std::string& path, Claim& c) {
-  std::ifstream in(path);
-  return bool(in >> c.host >> c.pid);
+  const std::string me = host_name() + " " + std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) != ssize_t(me.size())) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
-bool take_claim(const std::string& path) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
-    if (fd >= 0) {
-      const std::string me = host_name() + " " + std::to_string(::getpid()) + "\n";
-      const bool ok = ::write(fd, me.data(), me.size()) == ssize_t(me.size());
-      ::close(fd);
-      return ok;
-    }
-    Claim c;
-    if (read_claim(path, c) && c.alive()) return false;
-    std::error_code ec;
-    fs::remove(path, ec);  // stale: its study was killed
+/// Who holds a claim now ("host pid"), or empty when nobody does.
+std::string claim_holder(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string who;
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    char buf[300] = {0};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    who = n > 0 ? std::string(buf, std::size_t(n)) : "unknown";
+    while (!who.empty() && who.back() == '\n') who.pop_back();
   }
-  return false;
+  ::close(fd);
+  return who;
 }
 
 /// Environment of a point's run: without the MPI launcher's variables (the child is one
@@ -155,6 +157,7 @@ void on_stop(int) {
 
 struct Running {
   pid_t pid = 0;
+  int claim = -1;  ///< the held claim's descriptor
   StudyPoint point;
   std::chrono::steady_clock::time_point start;
 };
@@ -349,14 +352,14 @@ int run_study(const StudySpec& s, const StudyOptions& o, std::ostream& out, std:
       const StudyPoint& p = mine[next++];
       if (done(p)) continue;
       fs::create_directories(point_dir(s, p));
-      const std::string claim = point_dir(s, p) + "/claim";
-      if (!take_claim(claim)) continue;  // another job, rank or shard has it
-      if (done(p)) {                     // finished between the check and the claim
-        fs::remove(claim);
+      const int claim = take_claim(point_dir(s, p) + "/claim");
+      if (claim < 0) continue;  // another job, rank, shard or worker has it
+      if (done(p)) {            // finished between the check and the claim
+        ::close(claim);
         continue;
       }
       if (o.retry_failed) fs::remove(point_dir(s, p) + "/result.json");
-      running.push_back({spawn_point(s, p, exe), p, std::chrono::steady_clock::now()});
+      running.push_back({spawn_point(s, p, exe), claim, p, std::chrono::steady_clock::now()});
     }
     if (running.empty()) break;
     int status = 0;
@@ -380,7 +383,7 @@ int run_study(const StudySpec& s, const StudyOptions& o, std::ostream& out, std:
       ++ran;
       if (rc != 0) ++failed;
     }
-    fs::remove(point_dir(s, it->point) + "/claim");
+    ::close(it->claim);  // after result.json: the next claimant sees the point finished
     if (!o.quiet) {
       out << "  " << it->point.id;
       for (std::size_t a = 0; a < it->point.values.size(); ++a)
@@ -417,12 +420,11 @@ int study_status(const StudySpec& s, std::ostream& out) {
   for (const StudyPoint& p : study_points(s)) {
     const std::string dir = point_dir(s, p);
     const std::string r = slurp(dir + "/result.json");
-    Claim c;
     if (!r.empty()) {
       (json_value(r, "status") == "failed" ? failed : done) += 1;
-    } else if (read_claim(dir + "/claim", c) && c.alive()) {
+    } else if (const std::string who = claim_holder(dir + "/claim"); !who.empty()) {
       ++running;
-      list << "  running " << p.id << " on " << c.host << " (pid " << c.pid << ")\n";
+      list << "  running " << p.id << " (claimed by " << who << ")\n";
     } else {
       ++left;
     }

@@ -4,7 +4,7 @@
 /// config key path, and replicate microstructure seeds. Every point is the base case with
 /// `--set` overrides, run as its own `dendrite run` in OUTPUT/points/ID/, and finished when
 /// its result.json exists (written atomically after the run). A rerun skips finished points
-/// and resumes started ones from their checkpoints; points are claimed by an O_EXCL file, so
+/// and resumes started ones from their checkpoints; points are claimed by a file lock, so
 /// concurrent jobs, MPI ranks and Slurm shards never run one twice.
 
 #include <cstdint>
