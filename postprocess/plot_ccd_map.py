@@ -107,37 +107,52 @@ def plot_map(study_dir, axes, table, currents):
                                ha="center", va="bottom")
         if not use_numbers:
             ax[0].set_xticks(xpos, labels, rotation=20, fontsize=8)
-        ax[0].set_xlabel(axes[0] if axes else "")
+        unit = " ".join(labels[0].split()[1:]) if use_numbers and labels else ""
+        ax[0].set_xlabel((axes[0] if axes else "") + (f" ({unit})" if unit else ""))
         ax[0].set_ylabel("CCD (mA/cm^2): replicates, median")
         ax[0].set_ylim(bottom=0)
     ax[0].set_title("critical current density")
-    for k, s in table.items():
+    # Curves of equal CCD coincide: each is drawn a little higher, thinner, with markers.
+    n = max(len(table), 1)
+    for m, (k, s) in enumerate(table.items()):
         p = [sum(c <= i + 1e-9 for c in s["ccd"]) / s["replicates"] for i in currents]
-        ax[1].step(currents, p, where="post", label=", ".join(k) if k else "base")
+        lift = 0.02 * (m - (n - 1) / 2) / n
+        ax[1].step(currents, [v + lift for v in p], where="post", marker="o", ms=4,
+                   lw=2.5 - 1.5 * m / n, label=", ".join(k) if k else "base")
     ax[1].set_xlabel("current density i (mA/cm^2)")
     ax[1].set_ylabel("failure probability P(short <= i)")
-    ax[1].set_ylim(-0.05, 1.05)
+    ax[1].set_ylim(-0.08, 1.08)
     if len(table) <= 12:
         ax[1].legend(fontsize=7)
-    ax[1].set_title("replicates")
+    ax[1].set_title("over the replicates of each point (equal curves offset slightly)")
     path = os.path.join(study_dir, "ccd_map.png")
     fig.savefig(path, dpi=120)
     return path
 
 
 def plot_trace(study_dir, point):
+    """V_cell per step (scalars.csv) over the applied current of each segment (protocol.csv)."""
     d = os.path.join(study_dir, "points", point)
     data = np.genfromtxt(os.path.join(d, "scalars.csv"), delimiter=",", names=True)
+    with open(os.path.join(d, "protocol.csv")) as f:
+        segments = list(csv.DictReader(f))
     fig, ax = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True, constrained_layout=True)
     t = data["time_s"] / 60.0
-    ax[0].plot(t, data["v_cell_V"] * 1e3)
+    ax[0].plot(t, data["v_cell_V"] * 1e3, ".-", ms=3)
     ax[0].set_ylabel("V_cell (mV)")
-    total = np.abs(data["i_ionic_A_m2"]) + np.abs(data["i_electronic_A_m2"])
-    ax[1].plot(t, (data["i_ionic_A_m2"] + data["i_electronic_A_m2"]) / 10.0, label="total")
-    ax[1].plot(t, data["i_electronic_A_m2"] / 10.0, label="electronic")
-    ax[1].set_ylabel("current (mA/cm^2)")
+    # The applied current as the cycler set it: a staircase, segment by segment.
+    steps_t, steps_i = [], []
+    for s in segments:
+        begin = float(s["begin_s"]) / 60.0
+        end = (float(s["begin_s"]) + float(s["time_s"])) / 60.0
+        steps_t += [begin, end]
+        steps_i += [float(s["current_density_A_m2"]) / 10.0] * 2
+    ax[1].plot(steps_t, steps_i, color="k", label="applied")
+    ax[1].plot(t, data["i_electronic_A_m2"] / 10.0, ".-", ms=3, label="electronic (at the counter electrode)")
+    ax[1].set_ylabel("current density (mA/cm^2)")
     ax[1].set_xlabel("time (min)")
-    ax[1].legend()
+    ax[1].legend(fontsize=8)
+    total = np.abs(data["i_ionic_A_m2"]) + np.abs(data["i_electronic_A_m2"])
     share = np.divide(np.abs(data["i_electronic_A_m2"]), total, out=np.zeros_like(total),
                       where=total > 0)
     ax[0].set_title(f"{point}: largest electronic share {share.max():.2f}")
@@ -154,7 +169,8 @@ def main():
     rows, axes = load(a.study_dir)
     table = {k: summary(v) for k, v in groups(rows, axes).items()}
     reached = sorted({c for s in table.values() for c in s["ccd"]})
-    currents = reached if reached else [0.0]
+    # From zero, so every curve starts at P = 0 and its rise shows.
+    currents = [0.0] + reached
     print("wrote", write_csv(a.study_dir, axes, table, currents))
     print("wrote", plot_map(a.study_dir, axes, table, currents))
     for p in a.trace:

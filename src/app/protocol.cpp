@@ -15,10 +15,17 @@ namespace dnd {
 
 namespace {
 
-/// A number for logs and JSON: round-trip precision, no locale.
+/// A number for JSON: round-trip precision, no locale.
 std::string num(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+/// A number for people: 6 significant digits.
+std::string short_num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
 
@@ -26,6 +33,20 @@ std::string ma_cm2(double i) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.4g mA/cm^2", i / 10.0);
   return buf;
+}
+
+/// The multi-line summary as one line ("a\n  b" -> "a; b").
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\n') {
+      out += s[i];
+      continue;
+    }
+    out += "; ";
+    while (i + 1 < s.size() && s[i + 1] == ' ') ++i;
+  }
+  return out;
 }
 
 std::string json_text(const std::string& s) {
@@ -109,12 +130,13 @@ void CurrentRamp::record(double t, double h, const CellReading& r) {
 }
 
 std::string CurrentRamp::electronic_detail(double fraction) const {
-  return "electronic share of the current " + num(fraction) + " > " + num(p_.electronic_fraction);
+  return "electronic share of the current " + short_num(fraction) + " > " +
+         short_num(p_.electronic_fraction);
 }
 
 std::string CurrentRamp::collapse_detail(double ratio) const {
-  return "|V_cell| at " + num(ratio) + " of the step's running mean, below " +
-         num(p_.voltage_collapse);
+  return "|V_cell| at " + short_num(ratio) + " of the step's running mean, below " +
+         short_num(p_.voltage_collapse);
 }
 
 void CurrentRamp::fire(ShortEvent& e, double t, std::size_t seg, double value,
@@ -154,6 +176,12 @@ bool CurrentRamp::should_stop(double t) const {
   return segs_[k].level > e->level || t >= end_time() - 1e-9 * end_time();
 }
 
+double CurrentRamp::highest_reached() const {
+  double i = 0.0;
+  for (std::size_t k = 0; k < rows_.size(); ++k) i = std::max(i, std::abs(segs_[k].current));
+  return i;
+}
+
 std::string CurrentRamp::protocol_text() const {
   std::ostringstream os;
   os << "steps of ";
@@ -173,14 +201,14 @@ std::string CurrentRamp::summary() const {
   if (!e) return "no short up to " + ma_cm2(p_.until) + " (" + protocol_text() + ")";
   std::ostringstream os;
   os << "CCD " << ma_cm2(std::abs(e->current)) << ": shorted in step " << e->level + 1
-     << " at t = " << num(e->time) << " s (" << protocol_text() << ")";
+     << " at t = " << short_num(e->time) << " s (" << protocol_text() << ")";
   const char* names[] = {"metal path", "electronic share", "voltage collapse"};
   const ShortEvent* events[] = {&metal_, &electronic_, &collapse_};
   for (int d = 0; d < 3; ++d) {
     os << "\n  " << names[d] << ": ";
     if (events[d]->fired)
-      os << "fired at t = " << num(events[d]->time) << " s in step " << events[d]->level + 1 << " ("
-         << events[d]->detail << ")";
+      os << "fired at t = " << short_num(events[d]->time) << " s in step " << events[d]->level + 1
+         << " (" << events[d]->detail << ")";
     else
       os << "did not fire";
   }
@@ -208,8 +236,8 @@ void CurrentRamp::write_result(const std::string& path, double t_end, bool compl
   std::ostringstream os;
   os << "{\n  \"shorted\": " << (e ? "true" : "false")
      << ",\n  \"ccd_A_m2\": " << (e ? num(std::abs(e->current)) : std::string("null"))
-     << ",\n  \"highest_current_A_m2\": " << num(p_.until)
-     << ",\n  \"summary\": " << json_text(summary())
+     << ",\n  \"highest_current_reached_A_m2\": " << num(highest_reached())
+     << ",\n  \"summary\": " << json_text(one_line(summary()))
      << ",\n  \"completed\": " << (completed ? "true" : "false")
      << ",\n  \"end_time_s\": " << num(t_end) << ",\n  \"detectors\": {";
   const char* names[] = {"metal_path", "electronic_fraction", "voltage_collapse"};

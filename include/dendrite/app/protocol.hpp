@@ -100,6 +100,7 @@ class CurrentRamp {
   };
   void fire(ShortEvent& e, double t, std::size_t seg, double value, const std::string& detail);
   std::string protocol_text() const;
+  double highest_reached() const;  ///< A/m^2, the largest |current| of the segments begun
   std::string electronic_detail(double fraction) const;
   std::string collapse_detail(double ratio) const;
 
