@@ -7,12 +7,13 @@ Reads STUDY_DIR/results.csv (one row per finished point) and writes
                          as points); cells that never shorted are marked "no short"
   STUDY_DIR/ccd_map.csv  per grid point: replicates, shorted, median / min / max CCD and the
                          failure probability P(short <= i) at each current reached
-and with --trace POINT (e.g. p0003) the voltage trace of that point from its scalars.csv and
-protocol.csv as STUDY_DIR/trace_POINT.png.
+and with --trace POINT (e.g. p0003) the voltage trace of that point from its scalars.csv,
+protocol.csv and ccd.json (when each short detector fired) as STUDY_DIR/trace_POINT.png.
 
 usage: plot_ccd_map.py STUDY_DIR [--trace POINT ...]"""
 import argparse
 import csv
+import json
 import os
 import statistics
 
@@ -156,6 +157,19 @@ def plot_trace(study_dir, point):
     share = np.divide(np.abs(data["i_electronic_A_m2"]), total, out=np.zeros_like(total),
                       where=total > 0)
     ax[0].set_title(f"{point}: largest electronic share {share.max():.2f}")
+    # When each short detector fired (ccd.json), on both panels.
+    ccd_path = os.path.join(d, "ccd.json")
+    if os.path.exists(ccd_path):
+        with open(ccd_path) as f:
+            result = json.load(f)
+        for (name, event), color in zip((result.get("detectors") or {}).items(),
+                                        ("C3", "C2", "C4")):
+            if event:
+                for a in ax:
+                    a.axvline(event["time_s"] / 60.0, color=color, ls="--", lw=1)
+                ax[1].annotate(f"{name.replace('_', ' ')} (step {event['step']})",
+                               (event["time_s"] / 60.0, ax[1].get_ylim()[1]), rotation=90,
+                               va="top", ha="right", fontsize=7, color=color)
     path = os.path.join(study_dir, f"trace_{point}.png")
     fig.savefig(path, dpi=120)
     return path
