@@ -691,13 +691,12 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
                                short_number(v_cell_ * 1e3) + " mV in " +
                                std::to_string(r.newton_iterations) + " Newton iterations");
     const double current = currents_.total();
-    // Relative to the target (floored at 1e-2 i0 for targets near zero), or as the control
-    // says: at zero current (a protocol's rest) the solves resolve I only to ~1e-8 of the
-    // currents inside the cell.
-    const double tolerance =
-        control.current_tolerance > 0.0
-            ? control.current_tolerance
-            : p_.control_rtol * std::max(std::abs(target), 1e-2 * anode_exchange_current());
+    // Relative to the target, or as the control says: at zero current (a protocol's rest)
+    // no relative tolerance exists, and the solves resolve I only to ~1e-8 of the currents
+    // inside the cell.
+    const double tolerance = control.current_tolerance > 0.0
+                                 ? control.current_tolerance
+                                 : p_.control_rtol * std::max(std::abs(target), 1e-30);
     if (std::abs(current - target) <= tolerance) {
       total.converged = r.converged;
       if (it > 0 && current != i0 && (v_cell_ - v0) / (current - i0) < 0.0)
