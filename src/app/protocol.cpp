@@ -49,7 +49,9 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
-std::string json_text(const std::string& s) {
+}  // namespace
+
+std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char ch : s) {
     if (ch == '"' || ch == '\\') out += '\\';
@@ -61,8 +63,6 @@ std::string json_text(const std::string& s) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::vector<ProtocolSegment> protocol_segments(const ProtocolConfig& p) {
   std::vector<ProtocolSegment> segs;
@@ -237,7 +237,7 @@ void CurrentRamp::write_result(const std::string& path, double t_end, bool compl
   os << "{\n  \"shorted\": " << (e ? "true" : "false")
      << ",\n  \"ccd_A_m2\": " << (e ? num(std::abs(e->current)) : std::string("null"))
      << ",\n  \"highest_current_reached_A_m2\": " << num(highest_reached())
-     << ",\n  \"summary\": " << json_text(one_line(summary()))
+     << ",\n  \"summary\": " << json_string(one_line(summary()))
      << ",\n  \"completed\": " << (completed ? "true" : "false")
      << ",\n  \"end_time_s\": " << num(t_end) << ",\n  \"detectors\": {";
   const char* names[] = {"metal_path", "electronic_fraction", "voltage_collapse"};
@@ -251,7 +251,7 @@ void CurrentRamp::write_result(const std::string& path, double t_end, bool compl
     }
     os << "{\"time_s\": " << num(x.time) << ", \"step\": " << x.level + 1
        << ", \"current_A_m2\": " << num(x.current) << ", \"value\": " << num(x.value)
-       << ", \"detail\": " << json_text(x.detail) << "}";
+       << ", \"detail\": " << json_string(x.detail) << "}";
   }
   os << "\n  },\n  \"protocol\": {\"start_A_m2\": " << num(p_.start)
      << ", \"increment_A_m2\": " << num(p_.increment) << ", \"until_A_m2\": " << num(p_.until)

@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "dendrite/app/protocol.hpp"
 #include "dendrite/app/run.hpp"
 #include "dendrite/io/config.hpp"
 #include "dendrite/io/hdf5_file.hpp"
@@ -66,15 +67,6 @@ std::string json_value(const std::string& json, const std::string& key) {
   }
   const auto e = json.find_first_of(",}\n", b);
   return json.substr(b, e - b);
-}
-
-std::string json_text(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-  }
-  return out + "\"";
 }
 
 /// MPI rank and size when launched by mpirun (main initialised MPI), else 0 and 1.
@@ -203,11 +195,11 @@ void write_result(const StudySpec& s, const StudyPoint& p, int rc) {
   const std::string dir = point_dir(s, p);
   const std::string ccd = slurp(dir + "/ccd.json");
   std::ostringstream os;
-  os << "{\n  \"point\": " << json_text(p.id) << ",\n  \"index\": " << p.index
+  os << "{\n  \"point\": " << json_string(p.id) << ",\n  \"index\": " << p.index
      << ",\n  \"status\": " << (rc == 0 ? "\"done\"" : "\"failed\"")
      << ",\n  \"exit_code\": " << rc;
   for (std::size_t a = 0; a < p.values.size(); ++a)
-    os << ",\n  \"axis" << a << "\": " << json_text(p.values[a]);
+    os << ",\n  \"axis" << a << "\": " << json_string(p.values[a]);
   os << ",\n  \"replicate\": " << p.replicate << ",\n  \"seed\": " << p.seed;
   if (rc == 0 && !ccd.empty()) {
     os << ",\n  \"shorted\": " << json_value(ccd, "shorted")
@@ -221,12 +213,12 @@ void write_result(const StudySpec& s, const StudyPoint& p, int rc) {
       const double t = std::stod(json_value(ccd.substr(at), "time_s"));
       if (t < t_first) t_first = t, first = d;
     }
-    os << ",\n  \"first_detector\": " << json_text(first);
+    os << ",\n  \"first_detector\": " << json_string(first);
   } else if (rc != 0) {
     std::string log = slurp(dir + "/log.txt");
     const auto e = log.find("error:");
     log = e == std::string::npos ? log.substr(0, 200) : log.substr(e, 200);
-    os << ",\n  \"error\": " << json_text(log);
+    os << ",\n  \"error\": " << json_string(log);
   }
   os << "\n}\n";
   h5::write_text_atomic(dir + "/result.json", os.str());
@@ -282,7 +274,7 @@ void write_study_table(const StudySpec& s) {
     if (r.empty()) continue;
     os << p.id;
     for (const std::string& v : p.values)
-      os << "," << (v.find_first_of(",\"") != std::string::npos ? json_text(v) : v);
+      os << "," << (v.find_first_of(",\"") != std::string::npos ? json_string(v) : v);
     os << "," << p.replicate << "," << p.seed << "," << json_value(r, "status") << ","
        << json_value(r, "shorted") << "," << json_value(r, "ccd_A_m2") << ","
        << json_value(r, "first_detector") << "," << json_value(r, "end_time_s") << "\n";

@@ -31,6 +31,10 @@ struct ProtocolSegment {
   bool rest = false;
 };
 
+/// `s` as a JSON string value: quoted, with quotes and backslashes escaped and control
+/// characters blanked (the result files of ramps and studies).
+std::string json_string(const std::string& s);
+
 /// Every segment of the protocol, in order (levels, then plate / strip / rests).
 std::vector<ProtocolSegment> protocol_segments(const ProtocolConfig& p);
 
