@@ -99,22 +99,6 @@ void film_face_resistance(const Grid& g, int axis, const View<double>& factor,
       });
 }
 
-/// The forced growth of nuclei being paid for (eq. 58), over a step from t0 of length dt.
-struct NucleusSource {
-  bool on = false;
-  View<double> target, until;
-  double t0 = 0.0, dt = 0.0;
-};
-
-/// Rate that brings xi to a nucleus's profile by the end of its payment time.
-DND_INLINE double nucleus_rate(const NucleusSource& n, double xi, int i, int j, int k) {
-  if (!n.on) return 0.0;
-  const double left = n.until(i, j, k) - n.t0;
-  if (left <= 0.0) return 0.0;
-  const double gap = n.target(i, j, k) - xi;
-  return gap > 0.0 ? gap / (left > n.dt ? left : n.dt) : 0.0;
-}
-
 /// What the reaction of one cell needs, for either formulation: eq. (20) reads xi, the
 /// Gibbs-Thomson form (eq. 47) the relaxed state, eta_GT and the step.
 struct ReactionState {
@@ -132,8 +116,6 @@ struct ReactionState {
   /// Mechanical gate (eq. 56): plating at a cell is scaled by gate(i, j, k) in [0, 1].
   bool gated = false;
   View<double> gate;
-  /// Nuclei being paid for (eq. 58): xi grows toward target until the time `until`.
-  NucleusSource nuclei;
 };
 
 /// Reaction rate and linearisation weight g >= 0 at overpotential eta (without eta_GT).
@@ -158,42 +140,82 @@ DND_INLINE void local_reaction(const ReactionState& s, int i, int j, int k, doub
   }
 }
 
+/// How much of a cell's change of xi is a charge source (docs/model.md 10.2): gibbs_thomson
+/// counts it where the reaction may act (the tail factor of weight_min). Below, the
+/// profile's far tail changes by its relaxation alone, by amounts < 1e-4, which no electron
+/// could pay where the electrolyte insulates: charged there, they swung phi_s by volts.
+/// Also the charge of nuclei being paid (eq. 58): debt / (time left) until `until`.
+struct ChargeBand {
+  bool all = true;
+  View<double> relaxed;
+  double weight_min = 0.0;
+  bool debt = false;
+  View<double> owed, until;
+  double t0 = 0.0, dt = 0.0;
+};
+
+DND_INLINE double charged(const ChargeBand& b, int i, int j, int k) {
+  if (b.all) return 1.0;
+  return interface::tail_factor(interface::front_weight_w(b.relaxed(i, j, k)), b.weight_min);
+}
+
+/// Rate (1/s, in xi) at which a cell pays the charge of a nucleus inserted there.
+DND_INLINE double debt_rate(const ChargeBand& b, int i, int j, int k) {
+  if (!b.debt) return 0.0;
+  const double left = b.until(i, j, k) - b.t0;
+  if (left <= 0.0) return 0.0;
+  return b.owed(i, j, k) / (left > b.dt ? left : b.dt);
+}
+
+ChargeBand charge_band(const ReactionState& st) {
+  ChargeBand b;
+  b.all = !st.gibbs;
+  if (st.gibbs) {
+    b.relaxed = st.relaxed;
+    b.weight_min = st.fk.weight_min;
+  }
+  return b;
+}
+
 /// Total rate R = capillary or relaxation + noise + reaction at the current potentials, the
 /// linearisation weight g, and the right-hand side of the phi_l equation:
 ///   (g - div sigma_l grad) phi_l = -n F c_s R + g phi_l        (eq. 23, linearised)
-void reaction_and_rhs_l(const Grid& g, const ReactionState& st, const View<double>& pl,
-                        const View<double>& ps, const View<double>& rate, const View<double>& gw,
-                        const View<double>& rhs) {
+void reaction_and_rhs_l(const Grid& g, const ReactionState& st, const ChargeBand& band,
+                        const View<double>& pl, const View<double>& ps, const View<double>& rate,
+                        const View<double>& gw, const View<double>& rhs) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int kk) {
         double r, w;
         local_reaction(st, i, j, kk, ps(i, j, kk) - pl(i, j, kk) - st.k.e0, r, w);
-        double total =
-            st.cap(i, j, kk) + r + nucleus_rate(st.nuclei, double(st.xi(i, j, kk)), i, j, kk);
+        double total = st.cap(i, j, kk) + r;
         if (st.has_noise) total += st.noise(i, j, kk);
         rate(i, j, kk) = total;
         gw(i, j, kk) = w;
-        rhs(i, j, kk) = -st.k.nfcs * total + w * pl(i, j, kk);
+        const double source = charged(band, i, j, kk) * total + debt_rate(band, i, j, kk);
+        rhs(i, j, kk) = -st.k.nfcs * source + w * pl(i, j, kk);
       });
 }
 
 ///   (g - div sigma_s grad) phi_s = n F c_s R + g phi_s + g (phi_l_new - phi_l_old)   (eq. 24)
-void rhs_s(const Grid& g, double nfcs, const View<double>& rate, const View<double>& gw,
-           const View<double>& ps, const View<double>& pl_new, const View<double>& pl_old,
-           const View<double>& rhs) {
+void rhs_s(const Grid& g, const ChargeBand& band, double nfcs, const View<double>& rate,
+           const View<double>& gw, const View<double>& ps, const View<double>& pl_new,
+           const View<double>& pl_old, const View<double>& rhs) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         const double w = gw(i, j, k);
-        rhs(i, j, k) =
-            nfcs * rate(i, j, k) + w * ps(i, j, k) + w * (pl_new(i, j, k) - pl_old(i, j, k));
+        const double source = charged(band, i, j, k) * rate(i, j, k) + debt_rate(band, i, j, k);
+        rhs(i, j, k) = nfcs * source + w * ps(i, j, k) + w * (pl_new(i, j, k) - pl_old(i, j, k));
       });
 }
 
-/// Largest change of eta = phi_s - phi_l between two iterates.
-double max_eta_change(const Grid& g, const View<double>& pl, const View<double>& ps,
-                      const View<double>& pl0, const View<double>& ps0) {
+/// Largest change of eta = phi_s - phi_l between two iterates where the reaction acts
+/// (g > 0): elsewhere eta enters nothing, and in an electronic insulator phi_s may move by
+/// volts without consequence.
+double max_eta_change(const Grid& g, const View<double>& gw, const View<double>& pl,
+                      const View<double>& ps, const View<double>& pl0, const View<double>& ps0) {
   return parallel_max(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
+        if (!(gw(i, j, k) > 0.0)) return 0.0;
         return std::abs((ps(i, j, k) - pl(i, j, k)) - (ps0(i, j, k) - pl0(i, j, k)));
       });
 }
@@ -219,8 +241,7 @@ double final_rate(const Grid& g, const ReactionState& st, const View<double>& pl
       g.interior(), DND_LAMBDA(int i, int j, int kk) {
         double r, w;
         local_reaction(st, i, j, kk, ps(i, j, kk) - pl(i, j, kk) - st.k.e0, r, w);
-        const double det =
-            st.cap(i, j, kk) + r + nucleus_rate(st.nuclei, double(st.xi(i, j, kk)), i, j, kk);
+        const double det = st.cap(i, j, kk) + r;
         rate(i, j, kk) = st.has_noise ? det + st.noise(i, j, kk) : det;
         return std::abs(det);
       });
@@ -342,6 +363,8 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
       halo_(grid),
       sol_l_(grid, bcs_l(), p.solver),
       sol_s_(grid, bcs_s(0.0), p.solver),
+      sol_c_(grid, bcs_c(), p.solver),
+      delta_(grid),
       solved_rate_(grid) {
   xi_bcs_.side[0][0] = xi_bcs_.side[0][1] = BoundaryCondition::neumann();
   table_ = p.has_phases ? p.phases : micro::uniform_table(p.sigma.ion, p.sigma.e);
@@ -349,9 +372,9 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
   if (p.nucleation.enabled) {
     if (p.formulation != Formulation::gibbs_thomson)
       throw std::invalid_argument("electrodeposition: nucleation needs gibbs_thomson");
-    nuc_target_ = Field<double>(grid);
-    nuc_until_ = Field<double>(grid);
     nuc_flag_ = Field<double>(grid);
+    nuc_debt_ = Field<double>(grid);
+    nuc_until_ = Field<double>(grid);
   }
   if (p.mechanical_gate) {
     if (p.formulation != Formulation::gibbs_thomson)
@@ -390,9 +413,9 @@ Electrodeposition::~Electrodeposition() = default;
 static ReactionState reaction_state(const ElectrodepositionParams& p,
                                     const Field<std::uint8_t>& phase, const micro::PhaseTable& tab,
                                     bool i0_varies, const Field<double>* gate,
-                                    const NucleusSource& nuclei, const InterfaceRelaxation* front,
-                                    const Field<real>& xi, const Field<double>& cap,
-                                    const Field<double>& noise, bool has_noise, double dt) {
+                                    const InterfaceRelaxation* front, const Field<real>& xi,
+                                    const Field<double>& cap, const Field<double>& noise,
+                                    bool has_noise, double dt) {
   ReactionState s;
   s.gibbs = front != nullptr;
   s.k = p.kinetics;
@@ -408,8 +431,6 @@ static ReactionState reaction_state(const ElectrodepositionParams& p,
   s.phase = phase.view();
   s.gated = gate != nullptr;
   if (gate) s.gate = gate->view();
-  s.nuclei = nuclei;
-  s.nuclei.dt = dt;
   for (int q = 0; q < micro::kPhaseCount; ++q) s.i0_factor[q] = tab.i0_factor[q];
   return s;
 }
@@ -472,21 +493,89 @@ BoundarySet Electrodeposition::bcs_s(double v_cell) const {
   return s;
 }
 
+BoundarySet Electrodeposition::bcs_c() const {
+  BoundarySet s = BoundarySet::all(p_.lateral_periodic ? BoundaryCondition::periodic()
+                                                       : BoundaryCondition::neumann());
+  s.side[0][0] = BoundaryCondition::dirichlet(0.0);
+  s.side[0][1] = BoundaryCondition::dirichlet(0.0);
+  return s;
+}
+
+namespace {
+
+/// Right-hand side of the common-mode correction: the residual the block sweep leaves in
+/// the sum of the linearised eqs. (23) and (24), g (phi_s_new - phi_s_old) (the phi_l solve
+/// saw the old phi_s; the phi_s solve is exact).
+void common_mode_rhs(const Grid& g, const View<double>& gw, const View<double>& ps,
+                     const View<double>& ps_old, const View<double>& out) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        out(i, j, k) = gw(i, j, k) * (ps(i, j, k) - ps_old(i, j, k));
+      });
+}
+
+void sum_fields(const Grid& g, const View<double>& a, const View<double>& b,
+                const View<double>& out) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { out(i, j, k) = a(i, j, k) + b(i, j, k); });
+}
+
+void set_zero(const Grid& g, const View<double>& a) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) { a(i, j, k) = 0.0; });
+}
+
+void add_to_both(const Grid& g, const View<double>& d, const View<double>& a,
+                 const View<double>& b) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        a(i, j, k) += d(i, j, k);
+        b(i, j, k) += d(i, j, k);
+      });
+}
+
+}  // namespace
+
+/// The common-mode correction (docs/model.md, section 6): shifting both potentials by delta
+/// leaves eta, hence the reaction, unchanged, so the sum of eqs. (23) and (24) reads
+/// -div((sigma_l + sigma_s) grad delta) = residual. The operator is taken without GB films
+/// and with delta = 0 on both electrodes: stiffer than the true one, so delta never
+/// overshoots; the next sweep corrects the rest.
+void Electrodeposition::common_mode() {
+  const Grid& g = grid_;
+  if (!common_faces_current_) {
+    common_faces_current_ = true;
+    sum_fields(g, sig_l_.view(), sig_s_.view(), delta_.view());
+    sol_c_.set_coefficients(0.0, g_, delta_, bcs_c());
+  }
+  common_mode_rhs(g, g_.view(), phi_s_.view(), old_s_.view(), rhs_.view());
+  set_zero(g, delta_.view());
+  sol_c_.solve(delta_, rhs_);
+  add_to_both(g, delta_.view(), phi_l_.view(), phi_s_.view());
+}
+
 PotentialReport Electrodeposition::newton(double v_cell) {
   const Grid& g = grid_;
   const echem::Kinetics& k = p_.kinetics;
   PotentialReport rep;
+  double previous_change = 0.0;
   for (int it = 0; it < p_.max_newton; ++it) {
     ++rep.newton_iterations;
     old_l_.copy_from(phi_l_);
     old_s_.copy_from(phi_s_);
-    reaction_and_rhs_l(
-        g,
-        reaction_state(
-            p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
-            NucleusSource{p_.nucleation.enabled, nuc_target_.view(), nuc_until_.view(), time_, 0.0},
-            front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_),
-        phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(), rhs_.view());
+    const ReactionState st =
+        reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                       front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_);
+    ChargeBand band = charge_band(st);
+    if (has_debt_) {
+      band.debt = true;
+      band.owed = nuc_debt_.view();
+      band.until = nuc_until_.view();
+      band.t0 = time_;
+      band.dt = step_dt_;
+    }
+    reaction_and_rhs_l(g, st, band, phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(),
+                       rhs_.view());
     // Counter electrode linearised about the face value of the previous iterate.
     if (p_.counter_butler_volmer) {
       const BoundaryCondition bc = bcs_l().side[0][1];
@@ -497,12 +586,13 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     faces_current_ ? sol_l_.update_diagonal(1.0, g_, bcs_l())
                    : sol_l_.set_coefficients(1.0, g_, sig_l_, bcs_l());
     const auto rl = sol_l_.solve(phi_l_, rhs_);
-    rhs_s(g, k.nfcs, rate_.view(), g_.view(), phi_s_.view(), phi_l_.view(), old_l_.view(),
+    rhs_s(g, band, k.nfcs, rate_.view(), g_.view(), phi_s_.view(), phi_l_.view(), old_l_.view(),
           rhs_.view());
     faces_current_ ? sol_s_.update_diagonal(1.0, g_, bcs_s(v_cell))
                    : sol_s_.set_coefficients(1.0, g_, sig_s_, bcs_s(v_cell));
     faces_current_ = true;
     const auto rs = sol_s_.solve(phi_s_, rhs_);
+    if (common_mode_on_ && rl.converged && rs.converged) common_mode();
     rep.linear_iterations += rl.iterations + rs.iterations;
     if (!rl.converged || !rs.converged) {
       const bool ionic = !rl.converged;
@@ -518,7 +608,7 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     }
     // Damped Newton: no step may move eta by more than max_eta_step.
     const double d_eta =
-        max_eta_change(g, phi_l_.view(), phi_s_.view(), old_l_.view(), old_s_.view());
+        max_eta_change(g, g_.view(), phi_l_.view(), phi_s_.view(), old_l_.view(), old_s_.view());
     if (d_eta > p_.max_eta_step) {
       const double theta = p_.max_eta_step / d_eta;
       damp(g, theta, phi_l_.view(), old_l_.view());
@@ -527,6 +617,11 @@ PotentialReport Electrodeposition::newton(double v_cell) {
     }
     const double change = std::max(max_change(g, phi_l_.view(), old_l_.view()),
                                    max_change(g, phi_s_.view(), old_s_.view()));
+    // A sweep that removes less than half of the last change is the slow common mode: from
+    // here to the end of this step, every sweep is followed by its correction.
+    if (p_.common_mode_correction && previous_change > 0.0 && change > 0.5 * previous_change)
+      common_mode_on_ = true;
+    previous_change = change;
 
     if (change <= p_.newton_tol) {
       rep.converged = true;
@@ -546,7 +641,8 @@ void Electrodeposition::measure_currents() {
 void Electrodeposition::prepare_state(double dt) {
   const Grid& g = grid_;
   halo_.fill(xi_, xi_bcs_);
-  faces_current_ = false;
+  faces_current_ = common_faces_current_ = false;
+  common_mode_on_ = false;
   step_dt_ = dt;
   if (front_) {
     // Eq. (44) semi-implicitly and eta_GT (eq. 43); the potentials see the relaxed state.
@@ -582,10 +678,8 @@ double Electrodeposition::measure_front_speed() const {
   if (!front_) return 0.0;
   return front_speed_max(
       grid_,
-      reaction_state(
-          p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
-          NucleusSource{p_.nucleation.enabled, nuc_target_.view(), nuc_until_.view(), time_, 0.0},
-          front_.get(), xi_, rate_cap_, noise_, false, 0.0),
+      reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                     front_.get(), xi_, rate_cap_, noise_, false, 0.0),
       phi_l_.view(), phi_s_.view());
 }
 
@@ -602,8 +696,6 @@ PotentialReport Electrodeposition::solve_potentials(const CellControl& control) 
     rep = solve_prepared(control);
     final_rate(grid_,
                reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
-                              NucleusSource{p_.nucleation.enabled, nuc_target_.view(),
-                                            nuc_until_.view(), time_, 0.0},
                               front_.get(), xi_, rate_cap_, noise_, has_noise_, 0.0),
                phi_l_.view(), phi_s_.view(), rate_.view());
     front_speed_ = measure_front_speed();
@@ -620,7 +712,7 @@ void Electrodeposition::cold_potentials(const FlatCellEstimate& est, double i) {
   const double v = est.v_cell, eta_a = est.eta_anode;
   flat_cell_potentials(g, front, sigma, v, eta_a, i, phi_l_.view(), phi_s_.view());
   counter_eta_ = est.eta_counter;
-  faces_current_ = false;
+  faces_current_ = common_faces_current_ = false;
 }
 
 double Electrodeposition::anode_exchange_current() const {
@@ -735,13 +827,13 @@ PotentialReport Electrodeposition::solve_prepared(const CellControl& control) {
 PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   PotentialReport rep;
   prepare_state(dt);
-  const ReactionState st = reaction_state(
-      p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
-      NucleusSource{p_.nucleation.enabled, nuc_target_.view(), nuc_until_.view(), time_, 0.0},
-      front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
+  const ReactionState st =
+      reaction_state(p_, phase_, table_, i0_varies_, p_.mechanical_gate ? &gate_ : nullptr,
+                     front_.get(), xi_, rate_cap_, noise_, has_noise_, dt);
   auto rate_now = [&] { return final_rate(grid_, st, phi_l_.view(), phi_s_.view(), rate_.view()); };
   // The residual check costs one rate evaluation; skip it when reuse is off or exhausted.
-  const bool may_reuse = p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse;
+  const bool may_reuse =
+      p_.reuse_tol > 0.0 && reuse_count_ >= 0 && reuse_count_ < p_.max_reuse && !has_debt_;
   double max_rate = may_reuse ? rate_now() : 0.0;
   if (may_reuse && relative_change(grid_, rate_.view(), solved_rate_.view()) <= p_.reuse_tol) {
     rep.reused = true;
@@ -766,7 +858,14 @@ PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
     throw std::runtime_error("the order parameter would change by " +
                              short_number(last_max_change_) +
                              " in one step: the reaction is too fast for this dt");
-  if (front_) front_speed_ = measure_front_speed();
+  if (front_) {
+    // The relaxation rate lambda follows the fastest front up at once, and down no faster
+    // than the profile relaxes (e^(-lambda dt) per step): lambda's own relaxation source is
+    // paid in charge, and a lambda that dropped and rose between steps as a nucleus crossed
+    // xi = 0.1 moved V_cell by millivolts per step at any dt (measured).
+    const double decayed = front_speed_ * std::exp(-dt * front_->lambda(front_speed_));
+    front_speed_ = std::max(measure_front_speed(), decayed);
+  }
   apply_rate(grid_, dt, xi_.view(), rate_.view(), next_.view());
   xi_.swap(next_);
   plated_charge_ += dt * currents_.ionic;
@@ -804,7 +903,7 @@ void Electrodeposition::restore_state(const Saved& s) {
   reuse_count_ = s.reuse_count;
   currents_ = s.currents;
   history_ = s.history;
-  faces_current_ = false;
+  faces_current_ = common_faces_current_ = false;
 }
 
 double Electrodeposition::next_dt() const {
@@ -894,6 +993,7 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     total.converged = total.converged && r.converged;
     ++last_substeps_;
     rejected_sub = 0.0;
+    if (has_debt_) pay_debt(sub);
     time_ += sub;
     // New nuclei start drawing their charge now: re-solve so that the next step's V_cell
     // (or I) change is measured from a state that includes them.
@@ -995,12 +1095,13 @@ int Electrodeposition::nucleate(double dt) {
                    phi_s_.view(), p_.kinetics.e0, dt, step_, nuc_flag_.view());
   const double count = field_sum(g, nuc_flag_.view());
   if (count < 0.5) return 0;
-  // Rare: insert on the host. Each nucleus is the tanh profile of a sphere (disc) of
-  // `radius`, reached over charge_time by the forced rate of eq. (58).
+  // Rare: insert on the host. Each nucleus is the tanh profile of a disc (sphere) of
+  // `radius`; what it adds to xi is owed in charge, paid over charge_time (eq. 58).
   const std::vector<double> flags = nuc_flag_.download_interior();
-  std::vector<double> target = nuc_target_.download_interior();
+  std::vector<real> xi = xi_.download_interior();
+  std::vector<double> owed = nuc_debt_.download_interior();
   std::vector<double> until = nuc_until_.download_interior();
-  const double r = p_.nucleation.radius, w = p_.interface.kinetics.width;
+  const double w = p_.interface.kinetics.width, r = p_.nucleation.radius;
   const double reach = r + 3.0 * w;
   const int span = int(std::ceil(reach / g.dx[0]));
   const bool wrap = p_.lateral_periodic;
@@ -1012,28 +1113,59 @@ int Electrodeposition::nucleate(double dt) {
       for (int i = 0; i < g.n[0]; ++i) {
         if (flags[idx(i, j, k)] < 0.5) continue;
         ++nuclei_;
+        sites_.push_back({i, j, k, time_});
         const int kr = g.dim == 3 ? span : 0;
         for (int dk = -kr; dk <= kr; ++dk)
           for (int dj = -span; dj <= span; ++dj)
             for (int di = -span; di <= span; ++di) {
-              int a = i + di, b = j + dj, c = k + dk;
-              if (a < 0 || a >= g.n[0]) continue;
-              if (b < 0 || b >= g.n[1] || c < 0 || c >= g.n[2]) {
+              int ia = i + di, jb = j + dj, kc = k + dk;
+              if (ia < 0 || ia >= g.n[0]) continue;
+              if (jb < 0 || jb >= g.n[1] || kc < 0 || kc >= g.n[2]) {
                 if (!wrap) continue;
-                b = (b + g.n[1]) % g.n[1];
-                c = (c + g.n[2]) % g.n[2];
+                jb = (jb + g.n[1]) % g.n[1];
+                kc = (kc + g.n[2]) % g.n[2];
               }
               const double d = g.dx[0] * std::sqrt(double(di * di + dj * dj + dk * dk));
               if (d > reach) continue;
               const double profile = 0.5 * (1.0 - std::tanh((d - r) / w));
-              const std::size_t m = idx(a, b, c);
-              target[m] = std::max(target[m], profile);
-              until[m] = std::max(until[m], time_ + p_.nucleation.charge_time);
+              const std::size_t m = idx(ia, jb, kc);
+              if (double(xi[m]) >= profile) continue;
+              owed[m] += profile - double(xi[m]);
+              until[m] = time_ + p_.nucleation.charge_time;
+              xi[m] = real(profile);
             }
       }
-  nuc_target_.upload_interior(target);
+  xi_.upload_interior(xi);
+  nuc_debt_.upload_interior(owed);
   nuc_until_.upload_interior(until);
+  has_debt_ = true;
   return int(count + 0.5);
+}
+
+namespace {
+
+/// One accepted step of dt from t0 pays debt dt / (time left) of each cell's debt (all of it
+/// when the time is up).
+void pay_debt_kernel(const Grid& g, double t0, double dt, const View<double>& owed,
+                     const View<double>& until) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        const double left = until(i, j, k) - t0;
+        if (left <= 0.0) return;
+        owed(i, j, k) = left <= dt ? 0.0 : owed(i, j, k) * (1.0 - dt / left);
+      });
+}
+
+}  // namespace
+
+void Electrodeposition::pay_debt(double dt) {
+  pay_debt_kernel(grid_, time_, dt, nuc_debt_.view(), nuc_until_.view());
+  has_debt_ = unpaid_thickness() > 0.0;
+}
+
+double Electrodeposition::unpaid_thickness() const {
+  if (!p_.nucleation.enabled) return 0.0;
+  return field_sum(grid_, nuc_debt_.view()) * grid_.cell_volume() / cross_section();
 }
 
 void Electrodeposition::update_gate() {
@@ -1076,7 +1208,7 @@ void Electrodeposition::set_microstructure(const micro::Microstructure& m) {
   }
   sol_l_.set_face_resistance(rl[0], rl[1], rl[2]);
   sol_s_.set_face_resistance(rs[0], rs[1], rs[2]);
-  faces_current_ = false;
+  faces_current_ = common_faces_current_ = false;
 }
 
 double Electrodeposition::metal_thickness() const {

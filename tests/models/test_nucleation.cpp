@@ -199,8 +199,7 @@ TEST(Nucleation, ElectronConductingGrainBoundariesPutTheRateAheadOfTheFront) {
   // T3's mechanism, from the potentials: two GB channels that carry the anode's electrons
   // 45 um into a resistive electrolyte hold phi_s near the anode's while phi_l rises, so
   // eta there approaches -(ohmic drop); without them eta stays between the electrodes'
-  // overpotentials. (Inserting and growing those nuclei is not yet robust: docs/model.md
-  // 10.2.)
+  // overpotentials.
   double rate_of[2] = {0.0, 0.0};
   int n = 0;
   for (double gb_e : {1.0, 1e-3, 0.0}) {
@@ -251,6 +250,98 @@ TEST(Nucleation, ElectronConductingGrainBoundariesPutTheRateAheadOfTheFront) {
   // T2's direction in the rate: less electronic conduction along the GBs (a LiAlO2-like
   // modifier), fewer nuclei.
   EXPECT_LT(rate_of[1], 0.1 * rate_of[0]);
+}
+
+/// A run of the channel cell with nucleation on, 1 mA/cm^2 for `duration`.
+struct NucleationRun {
+  std::vector<Electrodeposition::NucleusSite> sites;
+  MetalExtent before, after;
+  double v_before = 0.0, v_after = 0.0;
+  double phi_s_anode = 0.0, phi_s_at_site = 0.0;  ///< V, at the first nucleus's centre
+  double faraday = 0.0;  ///< (plated volume - unpaid nuclei) / (charge / n F c_s)
+  std::vector<real> xi;
+};
+
+NucleationRun run_with_nuclei(double gb_sigma_e, double duration) {
+  Cell c = resistive_cell(gb_sigma_e, true);
+  Electrodeposition m(c.grid, c.params);
+  m.set_microstructure(c.micro);
+  m.xi().upload_interior(flat_anode(c.spec, c.grid));
+  m.equilibrate_profile();
+  const double v0 = m.metal_thickness();
+  const CellControl ctl{ControlMode::galvanostatic, 0.0, 10.0};
+  EXPECT_TRUE(m.solve_potentials(ctl).converged);
+  NucleationRun r;
+  r.v_before = m.v_cell();
+  r.before = metal_extent(c.grid, m.xi().download_interior());
+  for (int s = 0; s < 2; ++s) EXPECT_TRUE(m.advance(duration / 2, ctl).converged);
+  r.sites = m.nucleus_sites();
+  r.xi = m.xi().download_interior();
+  r.after = metal_extent(c.grid, r.xi);
+  r.v_after = m.v_cell();
+  const std::vector<double> ps = m.phi_s().download_interior();
+  r.phi_s_anode = ps[c.micro.index(0, 0, 0)];
+  if (!r.sites.empty()) r.phi_s_at_site = ps[c.micro.index(r.sites[0].i, r.sites[0].j, 0)];
+  r.faraday = (m.metal_thickness() - v0 - m.unpaid_thickness()) /
+              (m.plated_charge() / c.params.kinetics.nfcs);
+  return r;
+}
+
+TEST(Nucleation, ElectronConductingGrainBoundariesNucleateAheadOfTheFrontFedByTheChannel) {
+  // T3 with nuclei inserted: the GB channels carry the anode's electrons 45 um into the
+  // resistive electrolyte, nuclei form at their far end, the deepest metal jumps ahead of
+  // the connected front, and each nucleus is an island fed by the channel: its phi_s is the
+  // anode's, and the cell's voltage falls as the islands take the current 45 um closer to
+  // the counter electrode. Faraday holds with the nuclei's charge (paid over charge_time).
+  const Cell c = resistive_cell(1.0, true);
+  const NucleationRun r = run_with_nuclei(1.0, 10.0);
+  int on_gb = 0;
+  double nearest = 1e9;
+  for (const auto& s : r.sites) {
+    on_gb += c.micro.phase[c.micro.index(s.i, s.j, 0)] == micro::Phase::grain_boundary;
+    nearest = std::min(nearest, c.grid.centre(0, s.i));
+  }
+  std::printf(
+      "[T3] %zu nuclei (%d on GB cells), nearest to the anode at x = %.2f um; connected tip "
+      "%.2f um, deepest metal %.2f um; |V| %.1f -> %.1f mV; phi_s at the first nucleus %.2f mV "
+      "from the anode's; Faraday (plated - unpaid) / charge %.5f\n",
+      r.sites.size(), on_gb, nearest * 1e6, r.after.tip * 1e6, r.after.deepest * 1e6,
+      -r.v_before * 1e3, -r.v_after * 1e3, (r.phi_s_at_site - r.phi_s_anode) * 1e3, r.faraday);
+  ASSERT_GE(r.sites.size(), 1u);
+  EXPECT_GE(on_gb, 0.8 * double(r.sites.size()));
+  EXPECT_GT(nearest, c.spec.anode_thickness + 30e-6);          // ahead of the front
+  EXPECT_GT(r.after.deepest, r.after.tip + 30e-6);             // the deepest metal jumps ahead
+  EXPECT_LT(r.after.tip, c.spec.anode_thickness + 1e-6);       // the front itself barely moved
+  EXPECT_LT(std::abs(r.phi_s_at_site - r.phi_s_anode), 0.02);  // fed by the channel
+  EXPECT_LT(-r.v_after, 0.5 * -r.v_before);
+  EXPECT_NEAR(r.faraday, 1.0, 0.005);
+}
+
+TEST(Nucleation, LessGrainBoundaryElectronicConductionPenetratesLess) {
+  // T2's trend in a run: the same cell with the GB electronic conductivity lowered 1000-fold
+  // (a LiAlO2-like modifier) forms no nucleus in the same time, and its deepest metal stays
+  // at the front.
+  const NucleationRun high = run_with_nuclei(1.0, 10.0);
+  const NucleationRun low = run_with_nuclei(1e-3, 10.0);
+  std::printf(
+      "[T2] deepest metal after 10 s at 1 mA/cm^2: GB sigma_e 1 S/m %.2f um (%zu nuclei), "
+      "1e-3 S/m %.2f um (%zu nuclei)\n",
+      high.after.deepest * 1e6, high.sites.size(), low.after.deepest * 1e6, low.sites.size());
+  EXPECT_LT(low.after.deepest, high.after.deepest - 30e-6);
+  EXPECT_LT(low.sites.size(), high.sites.size());
+}
+
+TEST(Nucleation, InsertedNucleiRepeatForTheSameSeed) {
+  // The draws are keyed by (seed, step, cell): the same run twice gives the same nuclei at the
+  // same times and the same order parameter, bit for bit.
+  const NucleationRun a = run_with_nuclei(1.0, 10.0), b = run_with_nuclei(1.0, 10.0);
+  ASSERT_EQ(a.sites.size(), b.sites.size());
+  for (std::size_t q = 0; q < a.sites.size(); ++q) {
+    EXPECT_EQ(a.sites[q].i, b.sites[q].i);
+    EXPECT_EQ(a.sites[q].j, b.sites[q].j);
+    EXPECT_EQ(a.sites[q].time, b.sites[q].time);
+  }
+  EXPECT_EQ(a.xi, b.xi);
 }
 
 }  // namespace

@@ -47,9 +47,10 @@ struct StepControl {
 /// and accepted step, probability 1 - exp(-J dV dt) with
 ///   J = rate sigma_e(x) / reference_conductivity exp(-f_het(x) DeltaG*(eta) / kB T),
 ///   DeltaG* = 16 pi gamma^3 Omega_a^2 / (3 (n e eta)^2),   only where eta < 0,
-/// drawn by the counter-based generator keyed by (seed, step, cell). A nucleus is a tanh
-/// sphere (disc) of `radius`, grown to that profile by a forced rate over `charge_time`, whose
-/// charge enters the potentials' sources like the reaction's.
+/// drawn by the counter-based generator keyed by (seed, step, cell). A nucleus enters as the
+/// tanh profile of a disc (sphere) of `radius`, and its charge is paid over `charge_time`: a
+/// source in the potential equations where its metal was put (eq. 58), which the potentials
+/// must deliver like a reaction's (an island that no electrons reach pays by dissolving).
 struct NucleationParams {
   bool enabled = false;
   double rate = 0.0;                    ///< J_ref, 1/(m^3 s)
@@ -90,6 +91,12 @@ struct ElectrodepositionParams {
   double noise_amplitude = 0.0;
   double noise_reference_dt = 1.0;  ///< s
   std::uint64_t noise_seed = 1;
+  /// When block Gauss-Seidel sweeps converge slowly (one removes less than half of the last
+  /// change), follow each by a shift of phi_l and phi_s together by the delta that restores
+  /// total charge balance (docs/model.md, section 6, "common mode"): where the reaction
+  /// outweighs both conductions (a floating metal island, a nucleus) the sweeps alone
+  /// converge at a rate near 1.
+  bool common_mode_correction = true;
   int max_newton = 50;
   double newton_tol = 1e-9;    ///< V, largest potential change of a converged iteration
   double max_eta_step = 0.05;  ///< V, Newton steps changing eta by more are damped
@@ -184,14 +191,23 @@ class Electrodeposition {
   /// carry the film resistances of eq. (52). Before the first step.
   void set_microstructure(const micro::Microstructure& m);
   const micro::PhaseTable& phases() const { return table_; }
-  /// Nucleation state (restart state): per cell the xi a nucleus grows to and the time its
-  /// charge is paid by; the model's clock; the number of nuclei formed.
-  Field<double>& nucleus_target() { return nuc_target_; }
+  /// Nucleation state (restart state): per cell the xi inserted by nuclei and not yet paid
+  /// in charge, and the time it is paid by; the model's clock; the number of nuclei formed.
+  Field<double>& nucleus_debt() { return nuc_debt_; }
   Field<double>& nucleus_until() { return nuc_until_; }
   double model_time() const { return time_; }
   void set_model_time(double t) { time_ = t; }
   std::int64_t nuclei() const { return nuclei_; }
   void set_nuclei(std::int64_t n) { nuclei_ = n; }
+  /// Metal volume per cross-section (m) inserted by nuclei and not yet paid in charge.
+  double unpaid_thickness() const;
+  /// Where and when each nucleus of this run formed (cell indices; model time, s): the
+  /// nucleus map.
+  struct NucleusSite {
+    int i = 0, j = 0, k = 0;
+    double time = 0.0;
+  };
+  const std::vector<NucleusSite>& nucleus_sites() const { return sites_; }
   /// The mechanical gate M in [0, 1] per cell (restart state; allocated only with the gate):
   /// opened cells stay open (eq. 56).
   Field<double>& gate() { return gate_; }
@@ -267,16 +283,24 @@ class Electrodeposition {
   bool has_film_ = false;
   Field<double> gate_;  ///< M of eq. (56) per cell, from the last solved potentials (gate on)
   void update_gate();
-  Field<double> nuc_target_, nuc_until_, nuc_flag_;  ///< nucleation on
-  double time_ = 0.0;                                ///< s, accepted steps only
+  Field<double> nuc_debt_, nuc_until_, nuc_flag_;  ///< nucleation on
+  double time_ = 0.0;                              ///< s, accepted steps only
   std::int64_t nuclei_ = 0;
+  bool has_debt_ = false;  ///< some nucleus's charge is still being paid
+  std::vector<NucleusSite> sites_;
+  void pay_debt(double dt);
   int nucleate(double dt);  ///< returns the nuclei formed in this step
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
   double step_dt_ = 0.0;                        ///< dt of the step being solved (0: none)
   bool has_noise_ = false;                      ///< noise_ holds this step's Langevin term
   Halo halo_;
-  EllipticSolver sol_l_, sol_s_;
+  EllipticSolver sol_l_, sol_s_, sol_c_;
+  Field<double> delta_;  ///< common-mode correction of one Newton iteration
+  BoundarySet bcs_c() const;
+  void common_mode();
+  bool common_faces_current_ = false;  ///< sol_c_ holds this step's sigma_l + sigma_s
+  bool common_mode_on_ = false;        ///< this step's sweeps converge slowly: correct them
   double v_cell_ = 0.0;
   double counter_eta_ = 0.0;  ///< linearisation point of the counter electrode (V)
   double plated_charge_ = 0.0;

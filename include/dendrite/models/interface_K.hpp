@@ -23,14 +23,19 @@ namespace dnd::interface {
 
 /// Constants of eqs. (41)-(43), all SI.
 struct FrontKinetics {
-  double width = 0.0;         ///< w of the tanh profile, m
-  double i0 = 0.0;            ///< exchange current density, A/m^2
-  double alpha = 0.5;         ///< transfer coefficient
-  double f = 0.0;             ///< n F / (R T), 1/V
-  double speed_scale = 0.0;   ///< i0 Omega_m / (n F), m/s: v_n = -speed_scale BV
-  double eta_clamp = 2.0;     ///< |eta| bound inside exp, V
-  double max_shift = 30.0;    ///< bound on the logit shift s of one step
-  double weight_min = 1e-12;  ///< the reaction acts where q w exceeds this
+  double width = 0.0;        ///< w of the tanh profile, m
+  double i0 = 0.0;           ///< exchange current density, A/m^2
+  double alpha = 0.5;        ///< transfer coefficient
+  double f = 0.0;            ///< n F / (R T), 1/V
+  double speed_scale = 0.0;  ///< i0 Omega_m / (n F), m/s: v_n = -speed_scale BV
+  double eta_clamp = 2.0;    ///< |eta| bound inside exp, V
+  double max_shift = 30.0;   ///< bound on the logit shift s of one step
+  /// The reaction acts where q w = 2 xi (1 - xi) exceeds this, fully above twice this (a
+  /// linear ramp between: no switch for the step control to trip on): xi beyond ~1e-4 from
+  /// 0 and 1. Below, metal appears only by nucleation (docs/model.md 10.2): the far tail of a
+  /// profile is no metal, and where eta ahead of a front is far below the front's it would
+  /// grow there.
+  double weight_min = 2e-4;
 };
 
 DND_INLINE double clamp01(double x) {
@@ -109,6 +114,14 @@ DND_INLINE void curvatures(const View<double>& psi, int i, int j, int k, const d
   k_aniso = k_aniso > k_max ? k_max : (k_aniso < -k_max ? -k_max : k_aniso);
 }
 
+/// The reaction's share at weight q w: 0 below weight_min, 1 above 2 weight_min, linear
+/// between.
+DND_INLINE double tail_factor(double qw, double weight_min) {
+  if (weight_min <= 0.0) return qw > 0.0 ? 1.0 : 0.0;
+  const double r = qw / weight_min - 1.0;
+  return r <= 0.0 ? 0.0 : (r >= 1.0 ? 1.0 : r);
+}
+
 /// Butler-Volmer factor and its slope at the effective overpotential, clamped inside exp.
 DND_INLINE void bv_and_slope(double eta, const FrontKinetics& k, double& bv, double& slope) {
   const double e = eta < -k.eta_clamp ? -k.eta_clamp : (eta > k.eta_clamp ? k.eta_clamp : eta);
@@ -126,7 +139,8 @@ DND_INLINE void front_reaction(double x_relaxed, double eta_eff, double dt, cons
                                double& rate, double& g, double& speed) {
   const double x = clamp01(x_relaxed);
   const double qw = 2.0 * x * (1.0 - x);
-  if (qw <= k.weight_min) {
+  const double share = tail_factor(qw, k.weight_min);
+  if (share <= 0.0) {
     rate = 0.0;
     g = 0.0;
     speed = 0.0;
@@ -137,8 +151,8 @@ DND_INLINE void front_reaction(double x_relaxed, double eta_eff, double dt, cons
   speed = -k.speed_scale * bv;
   const double inv_w = 1.0 / k.width;
   if (dt <= 0.0) {
-    rate = qw * inv_w * speed;
-    g = qw * inv_w * k.i0 * slope;
+    rate = share * qw * inv_w * speed;
+    g = share * qw * inv_w * k.i0 * slope;
     return;
   }
   double s = 2.0 * speed * dt * inv_w;
@@ -146,8 +160,8 @@ DND_INLINE void front_reaction(double x_relaxed, double eta_eff, double dt, cons
   s = s > k.max_shift ? k.max_shift : (s < -k.max_shift ? -k.max_shift : s);
   const double d = translation_increment(x, s);
   const double t = x + d;
-  rate = d / dt;
-  g = capped ? 0.0 : 2.0 * t * (1.0 - t) * inv_w * k.i0 * slope;
+  rate = share * d / dt;
+  g = capped ? 0.0 : share * 2.0 * t * (1.0 - t) * inv_w * k.i0 * slope;
 }
 
 }  // namespace dnd::interface
