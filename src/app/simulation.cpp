@@ -86,6 +86,18 @@ ElectrodepositionParams model_params(const RunConfig& cfg) {
       s = cfg.cell.spec.electrolyte.fracture_resistance;
     p.has_phases = true;
   }
+  if (cfg.cell.nucleation.enabled) {
+    const CellSpec& c = cfg.cell.spec;
+    p.nucleation = cfg.cell.nucleation;
+    p.nucleation.atomic_volume = c.metal.molar_volume() / 6.02214076e23;  // Omega_m / N_A
+    p.nucleation.valence = c.metal.valence;
+    p.nucleation.temperature = c.temperature;
+    if (!p.has_phases) {  // a homogeneous electrolyte: f_het of the electrolyte file
+      p.phases = micro::uniform_table(p.sigma.ion, p.sigma.e);
+      for (double& f : p.phases.nucleation_factor) f = c.electrolyte.nucleation_factor;
+      p.has_phases = true;
+    }
+  }
   if (cfg.time.adaptive) {
     p.control.front_move = cfg.time.front_move;
     p.control.control_change = cfg.time.control_change;
@@ -169,7 +181,8 @@ class ElectrodepositionSimulation : public Simulation {
             "substeps",
             "nuclei",
             "metal_clusters",
-            "gb_metal_fraction"};
+            "gb_metal_fraction",
+            "unpaid_nuclei_m"};
   }
   /// Of the metal cells (xi > 1/2) ahead of the uniform front (x beyond the mean thickness
   /// plus w), the fraction on grain-boundary cells (0 without a microstructure or such metal).
@@ -207,7 +220,8 @@ class ElectrodepositionSimulation : public Simulation {
             double(substeps_),
             double(model_.nuclei()),
             double(e.clusters),
-            gb_metal_fraction(xi)};
+            gb_metal_fraction(xi),
+            model_.unpaid_thickness()};
   }
   std::vector<std::string> field_names() const override {
     return {"xi", "phi_l", "phi_s", "current"};
@@ -243,6 +257,38 @@ class ElectrodepositionSimulation : public Simulation {
     c.controller["v_rate"] = h.v_rate;
     c.controller["v_rate_dt"] = h.last_dt;
     c.controller["control_resistance"] = h.resistance;
+    c.controller["model_time"] = model_.model_time();
+    if (params_.nucleation.enabled) save_nuclei(c);
+  }
+  /// The nuclei's restart state: per cell the inserted xi and owner, and the sites (7 numbers
+  /// each: i, j, k, time, owed, state, settled).
+  void save_nuclei(Checkpoint& c) const {
+    c.double_fields["nucleus_inserted"] = model_.nucleus_inserted().download_interior();
+    c.double_fields["nucleus_owner"] = model_.nucleus_owner().download_interior();
+    std::vector<double> s;
+    for (const Electrodeposition::NucleusSite& n : model_.nucleus_sites())
+      s.insert(s.end(), {double(n.i), double(n.j), double(n.k), n.time, n.owed, double(n.state),
+                         n.settled});
+    if (!s.empty()) c.series["nucleus_sites"] = s;  // no empty datasets
+  }
+  void load_nuclei(const Checkpoint& c) {
+    model_.nucleus_inserted().upload_interior(c.double_fields.at("nucleus_inserted"));
+    model_.nucleus_owner().upload_interior(c.double_fields.at("nucleus_owner"));
+    const auto found = c.series.find("nucleus_sites");
+    const std::vector<double> s = found == c.series.end() ? std::vector<double>{} : found->second;
+    std::vector<Electrodeposition::NucleusSite> sites;
+    for (std::size_t q = 0; q + 7 <= s.size(); q += 7) {
+      Electrodeposition::NucleusSite n;
+      n.i = int(s[q]);
+      n.j = int(s[q + 1]);
+      n.k = int(s[q + 2]);
+      n.time = s[q + 3];
+      n.owed = s[q + 4];
+      n.state = int(s[q + 5]);
+      n.settled = s[q + 6];
+      sites.push_back(n);
+    }
+    model_.set_nucleus_sites(sites);
   }
   void load(const Checkpoint& c) override {
     model_.xi().upload_interior(c.fields.at("xi"));
@@ -263,6 +309,8 @@ class ElectrodepositionSimulation : public Simulation {
     if (c.controller.count("v_rate"))
       model_.set_control_history({c.controller.at("v_rate"), c.controller.at("v_rate_dt"),
                                   c.controller.at("control_resistance")});
+    if (c.controller.count("model_time")) model_.set_model_time(c.controller.at("model_time"));
+    if (params_.nucleation.enabled) load_nuclei(c);
   }
   std::string progress() override {
     char buf[96];

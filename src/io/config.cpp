@@ -350,7 +350,6 @@ ElectrolyteProps read_electrolyte(const Entry& ref, const std::string& case_dir,
                                   const std::string& metal, std::string& file) {
   const MaterialFile mf = open_material_of_kind(ref, case_dir, "electrolyte", file);
   const Entry m{mf.root, "", &file};
-  // nucleation_factor and fracture_resistance are read with the microstructure's phases.
   m.allow_only({"name", "kind", "composition", "description", "ionic_conductivity",
                 "electronic_conductivity", "interfaces", "nucleation_factor",
                 "fracture_resistance"});
@@ -363,6 +362,8 @@ ElectrolyteProps read_electrolyte(const Entry& ref, const std::string& case_dir,
   p.conductance_int = read_arrhenius(ifs.at(metal), Kind::area_resistance, true);
   if (m.has("fracture_resistance"))
     p.fracture_resistance = sourced_value(m.at("fracture_resistance"), Kind::pressure);
+  if (m.has("nucleation_factor"))
+    p.nucleation_factor = read_nucleation_factor(m.at("nucleation_factor"));
   if (ifs.at(metal).has("transfer_coefficient"))
     p.transfer_coefficient = read_transfer_coefficient(ifs.at(metal).at("transfer_coefficient"));
   return p;
@@ -428,6 +429,41 @@ void read_mechanics(const Entry& e, RunConfig& cfg) {
     if (!(m.fracture_resistance > 0.0))
       g.fail(std::string("the ") + micro::phase_name(p) + " phase (" + m.file +
              ") gives no fracture_resistance: add one with its source");
+  }
+}
+
+/// `nucleation:` (docs/model.md 10.2, eqs. 57-58): metal nucleating inside the electrolyte,
+/// at J = rate sigma_e / reference_conductivity exp(-f_het DeltaG* / kB T) per volume where
+/// eta < 0. f_het comes per phase from the materials (nucleation_factor).
+void read_nucleation(const Entry& e, RunConfig& cfg) {
+  e.allow_only({"rate", "reference_conductivity", "interface_energy", "radius", "seed"});
+  const CellSpec& c = cfg.cell.spec;
+  if (c.formulation != Formulation::gibbs_thomson)
+    e.fail("nuclei are inserted into the profile of formulation: gibbs_thomson");
+  NucleationParams& n = cfg.cell.nucleation;
+  n.enabled = true;
+  n.rate = positive(e.at("rate"), Kind::volumetric_rate);
+  if (e.has("reference_conductivity"))
+    n.reference_conductivity = positive(e.at("reference_conductivity"), Kind::conductivity);
+  n.interface_energy = e.has("interface_energy")
+                           ? positive(e.at("interface_energy"), Kind::energy_per_area)
+                           : c.interface_energy;
+  n.radius = c.interface_width;
+  if (e.has("radius")) {
+    const Entry r = e.at("radius");
+    n.radius = positive(r, Kind::length);
+    if (n.radius < c.interface_width * (1.0 - 1e-12))
+      r.fail("a nucleus narrower than the interface width w = " +
+             std::to_string(c.interface_width * 1e6) + " um is not resolved: use at least w");
+    if (n.radius > 0.25 * c.thickness)
+      r.fail("a nucleus larger than a quarter of the electrolyte (" +
+             std::to_string(c.thickness * 1e6) + " um) is not a nucleus");
+  }
+  if (e.has("seed")) {
+    const Entry s = e.at("seed");
+    const std::int64_t v = s.integer();
+    if (v < 0) s.fail("use a seed >= 0");
+    n.seed = std::uint64_t(v);
   }
 }
 
@@ -875,7 +911,7 @@ RunConfig parse_config(const std::string& text, const std::string& name,
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty");
   top.allow_only({"model", "grid", "boundary", "allen_cahn", "cell", "control", "phase_field",
                   "solver", "liquid", "initial", "time", "output", "checkpoint", "insitu",
-                  "progress_every", "microstructure", "mechanics", "protocol"});
+                  "progress_every", "microstructure", "mechanics", "nucleation", "protocol"});
   RunConfig cfg;
   cfg.source = name;
   cfg.text = text;
@@ -896,7 +932,8 @@ RunConfig parse_config(const std::string& text, const std::string& name,
   if (cfg.model != "liquid" && top.has("liquid")) top.at("liquid").fail("belongs to model: liquid");
   if (cfg.model != "electrodeposition")
     for (const char* k :
-         {"cell", "control", "phase_field", "solver", "microstructure", "mechanics", "protocol"})
+         {"cell", "control", "phase_field", "solver", "microstructure", "mechanics", "nucleation",
+          "protocol"})
       if (top.has(k)) top.at(k).fail("belongs to model: electrodeposition");
   if (cfg.model == "liquid") {
     if (top.has("boundary") || top.has("allen_cahn"))
@@ -935,6 +972,7 @@ RunConfig parse_config(const std::string& text, const std::string& name,
     if (top.has("microstructure"))
       read_microstructure(top.at("microstructure"), case_dir.empty() ? "." : case_dir, cfg);
     if (top.has("mechanics")) read_mechanics(top.at("mechanics"), cfg);
+    if (top.has("nucleation")) read_nucleation(top.at("nucleation"), cfg);
     if (top.has("solver")) {
       const Entry sv = top.at("solver");
       sv.allow_only({"reuse_tolerance"});

@@ -244,6 +244,15 @@ inline Arrhenius read_arrhenius(const Entry& e, Kind kind, bool inverse = false)
   return a;
 }
 
+/// f_het in (0, 1] of a material file, with its source.
+inline double read_nucleation_factor(const Entry& f) {
+  f.allow_only({"value", "source", "note"});
+  f.at("source");
+  const double v = f.at("value").number();
+  if (!(v > 0.0 && v <= 1.0)) f.at("value").fail("f_het must lie in (0, 1]");
+  return v;
+}
+
 inline double sourced_value(const Entry& e, Kind kind) {
   e.allow_only({"value", "at", "source", "note"});
   e.at("source");

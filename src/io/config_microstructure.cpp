@@ -176,14 +176,7 @@ void read_import(const Entry& e, const std::string& case_dir, micro::ImportSpec&
 
 /// nucleation_factor and fracture_resistance of a material file, where given.
 void read_failure_properties(const Entry& m, micro::PhaseMaterial& p) {
-  if (m.has("nucleation_factor")) {
-    const Entry f = m.at("nucleation_factor");
-    f.allow_only({"value", "source", "note"});
-    f.at("source");
-    p.nucleation_factor = f.at("value").number();
-    if (!(p.nucleation_factor > 0.0 && p.nucleation_factor <= 1.0))
-      f.at("value").fail("f_het must lie in (0, 1]");
-  }
+  if (m.has("nucleation_factor")) p.nucleation_factor = read_nucleation_factor(m.at("nucleation_factor"));
   if (m.has("fracture_resistance"))
     p.fracture_resistance = sourced_value(m.at("fracture_resistance"), Kind::pressure);
 }

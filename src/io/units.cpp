@@ -40,7 +40,10 @@ const std::vector<Unit>& table(Kind kind) {
       {"Pa", 1, 0}, {"kPa", 1e3, 0}, {"MPa", 1e6, 0}, {"GPa", 1e9, 0}};
   static const std::vector<Unit> areal_charge{
       {"C/m^2", 1, 0}, {"mAh/cm^2", 3.6e4, 0}, {"mC/cm^2", 10.0, 0}, {"uAh/cm^2", 36.0, 0}};
+  static const std::vector<Unit> volumetric_rate{{"1/(m^3 s)", 1, 0}, {"1/(cm^3 s)", 1e6, 0}};
   switch (kind) {
+    case Kind::volumetric_rate:
+      return volumetric_rate;
     case Kind::areal_charge:
       return areal_charge;
     case Kind::length:
@@ -142,6 +145,8 @@ Range physical_range(Kind kind) {
       return {1e-15, 1e12};  // 1/s
     case Kind::areal_charge:
       return {1e-9, 1e9};  // C/m^2 (1 mAh/cm^2 = 3.6e4 C/m^2)
+    case Kind::volumetric_rate:
+      return {1e-30, 1e45};  // 1/(m^3 s): J_ref ~ 1e15-1e40 in nucleation theory
     case Kind::dimensionless:
       break;
   }

@@ -144,14 +144,15 @@ DND_INLINE void local_reaction(const ReactionState& s, int i, int j, int k, doub
 /// counts it where the reaction may act (the tail factor of weight_min). Below, the
 /// profile's far tail changes by its relaxation alone, by amounts < 1e-4, which no electron
 /// could pay where the electrolyte insulates: charged there, they swung phi_s by volts.
-/// Also the charge of nuclei being paid (eq. 58): debt / (time left) until `until`.
+/// In the cells of a nucleus that still owes its metal (owner >= 0) xi stands still, so
+/// only the reaction is charged there, not the profile's relaxation: a relaxation rate that
+/// moves no xi would be a source that never decays.
 struct ChargeBand {
   bool all = true;
   View<double> relaxed;
   double weight_min = 0.0;
-  bool debt = false;
-  View<double> owed, until;
-  double t0 = 0.0, dt = 0.0;
+  bool nuclei = false;
+  View<double> owner, relaxation;
 };
 
 DND_INLINE double charged(const ChargeBand& b, int i, int j, int k) {
@@ -159,12 +160,10 @@ DND_INLINE double charged(const ChargeBand& b, int i, int j, int k) {
   return interface::tail_factor(interface::front_weight_w(b.relaxed(i, j, k)), b.weight_min);
 }
 
-/// Rate (1/s, in xi) at which a cell pays the charge of a nucleus inserted there.
-DND_INLINE double debt_rate(const ChargeBand& b, int i, int j, int k) {
-  if (!b.debt) return 0.0;
-  const double left = b.until(i, j, k) - b.t0;
-  if (left <= 0.0) return 0.0;
-  return b.owed(i, j, k) / (left > b.dt ? left : b.dt);
+/// The charge source of a cell whose xi changes at `rate` (1/s, in xi).
+DND_INLINE double charged_rate(const ChargeBand& b, int i, int j, int k, double rate) {
+  if (b.nuclei && b.owner(i, j, k) >= 0.0) rate -= b.relaxation(i, j, k);
+  return charged(b, i, j, k) * rate;
 }
 
 ChargeBand charge_band(const ReactionState& st) {
@@ -191,7 +190,7 @@ void reaction_and_rhs_l(const Grid& g, const ReactionState& st, const ChargeBand
         if (st.has_noise) total += st.noise(i, j, kk);
         rate(i, j, kk) = total;
         gw(i, j, kk) = w;
-        const double source = charged(band, i, j, kk) * total + debt_rate(band, i, j, kk);
+        const double source = charged_rate(band, i, j, kk, total);
         rhs(i, j, kk) = -st.k.nfcs * source + w * pl(i, j, kk);
       });
 }
@@ -203,7 +202,7 @@ void rhs_s(const Grid& g, const ChargeBand& band, double nfcs, const View<double
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
         const double w = gw(i, j, k);
-        const double source = charged(band, i, j, k) * rate(i, j, k) + debt_rate(band, i, j, k);
+        const double source = charged_rate(band, i, j, k, rate(i, j, k));
         rhs(i, j, k) = nfcs * source + w * ps(i, j, k) + w * (pl_new(i, j, k) - pl_old(i, j, k));
       });
 }
@@ -244,6 +243,14 @@ double final_rate(const Grid& g, const ReactionState& st, const View<double>& pl
         const double det = st.cap(i, j, kk) + r;
         rate(i, j, kk) = st.has_noise ? det + st.noise(i, j, kk) : det;
         return std::abs(det);
+      });
+}
+
+/// Largest |rate| outside the cells of nuclei that still owe.
+double free_rate_max(const Grid& g, const View<double>& owner, const View<double>& rate) {
+  return parallel_max(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        return owner(i, j, k) >= 0.0 ? 0.0 : std::abs(rate(i, j, k));
       });
 }
 
@@ -373,8 +380,9 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
     if (p.formulation != Formulation::gibbs_thomson)
       throw std::invalid_argument("electrodeposition: nucleation needs gibbs_thomson");
     nuc_flag_ = Field<double>(grid);
-    nuc_debt_ = Field<double>(grid);
-    nuc_until_ = Field<double>(grid);
+    nuc_inserted_ = Field<double>(grid);
+    nuc_owner_ = Field<double>(grid);
+    nuc_owner_.upload_all(std::vector<double>(std::size_t(nuc_owner_.layout().total()), -1.0));
   }
   if (p.mechanical_gate) {
     if (p.formulation != Formulation::gibbs_thomson)
@@ -568,11 +576,9 @@ PotentialReport Electrodeposition::newton(double v_cell) {
                        front_.get(), xi_, rate_cap_, noise_, has_noise_, step_dt_);
     ChargeBand band = charge_band(st);
     if (has_debt_) {
-      band.debt = true;
-      band.owed = nuc_debt_.view();
-      band.until = nuc_until_.view();
-      band.t0 = time_;
-      band.dt = step_dt_;
+      band.nuclei = true;
+      band.owner = nuc_owner_.view();
+      band.relaxation = st.cap;
     }
     reaction_and_rhs_l(g, st, band, phi_l_.view(), phi_s_.view(), rate_.view(), g_.view(),
                        rhs_.view());
@@ -856,6 +862,9 @@ PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
     solved_rate_.copy_from(rate_);
     reuse_count_ = 0;
   }
+  // The cells of a nucleus that still owes do not move (settle_nuclei withholds their
+  // growth): they set no step.
+  if (has_debt_) max_rate = free_rate_max(grid_, nuc_owner_.view(), rate_.view());
   last_max_change_ = max_rate * dt;
   last_det_change_ = last_max_change_;
   if (!front_ && last_max_change_ > 0.2)
@@ -997,7 +1006,7 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     total.converged = total.converged && r.converged;
     ++last_substeps_;
     rejected_sub = 0.0;
-    if (has_debt_) pay_debt(sub);
+    if (has_debt_) settle_nuclei(sub);
     time_ += sub;
     // New nuclei start drawing their charge now: re-solve so that the next step's V_cell
     // (or I) change is measured from a state that includes them.
@@ -1100,76 +1109,200 @@ int Electrodeposition::nucleate(double dt) {
   const double count = field_sum(g, nuc_flag_.view());
   if (count < 0.5) return 0;
   // Rare: insert on the host. Each nucleus is the tanh profile of a disc (sphere) of
-  // `radius`; what it adds to xi is owed in charge, paid over charge_time (eq. 58).
+  // `radius`; what it adds to xi it owes (eq. 58). A cell that an owing nucleus holds is
+  // left to it: each cell's inserted xi belongs to one nucleus.
   const std::vector<double> flags = nuc_flag_.download_interior();
   std::vector<real> xi = xi_.download_interior();
-  std::vector<double> owed = nuc_debt_.download_interior();
-  std::vector<double> until = nuc_until_.download_interior();
+  std::vector<double> inserted = nuc_inserted_.download_interior();
+  std::vector<double> owner = nuc_owner_.download_interior();
   const double w = p_.interface.kinetics.width, r = p_.nucleation.radius;
-  const double reach = r + 3.0 * w;
+  // Out to where the profile falls below 1e-4, the reaction's cutoff (weight_min): a tail left
+  // outside the nucleus's cells would grow while the nucleus stands still (a ring of xi ~ 0.05
+  // grew around it at r + 3 w, measured).
+  const double reach = r + 5.0 * w;
   const int span = int(std::ceil(reach / g.dx[0]));
   const bool wrap = p_.lateral_periodic;
   auto idx = [&](int i, int j, int k) {
     return std::size_t(i) + std::size_t(g.n[0]) * (std::size_t(j) + std::size_t(g.n[1]) * k);
   };
+  const std::size_t first = sites_.size();
+  auto cell_at = [&](int i, int j, int k, std::size_t& m) {
+    if (i < 0 || i >= g.n[0]) return false;
+    if (j < 0 || j >= g.n[1] || k < 0 || k >= g.n[2]) {
+      if (!wrap) return false;
+      j = (j + g.n[1]) % g.n[1];
+      k = (k + g.n[2]) % g.n[2];
+    }
+    m = idx(i, j, k);
+    return true;
+  };
+  // A draw whose core (r + w) reaches into a nucleus that still owes is part of that
+  // nucleus, not a new one: inserted there it would hold only the other's fringe.
+  const int core = int(std::ceil((r + w) / g.dx[0]));
+  auto core_taken = [&](int i, int j, int k) {
+    const int kr = g.dim == 3 ? core : 0;
+    for (int dk = -kr; dk <= kr; ++dk)
+      for (int dj = -core; dj <= core; ++dj)
+        for (int di = -core; di <= core; ++di) {
+          std::size_t m;
+          if (g.dx[0] * std::sqrt(double(di * di + dj * dj + dk * dk)) > r + w ||
+              !cell_at(i + di, j + dj, k + dk, m))
+            continue;
+          if (owner[m] >= 0.0) return true;
+        }
+    return false;
+  };
   for (int k = 0; k < g.n[2]; ++k)
     for (int j = 0; j < g.n[1]; ++j)
       for (int i = 0; i < g.n[0]; ++i) {
-        if (flags[idx(i, j, k)] < 0.5) continue;
-        ++nuclei_;
-        sites_.push_back({i, j, k, time_});
+        if (flags[idx(i, j, k)] < 0.5 || core_taken(i, j, k)) continue;
+        NucleusSite site{i, j, k, time_};
+        const double id = double(sites_.size());
         const int kr = g.dim == 3 ? span : 0;
         for (int dk = -kr; dk <= kr; ++dk)
           for (int dj = -span; dj <= span; ++dj)
             for (int di = -span; di <= span; ++di) {
-              int ia = i + di, jb = j + dj, kc = k + dk;
-              if (ia < 0 || ia >= g.n[0]) continue;
-              if (jb < 0 || jb >= g.n[1] || kc < 0 || kc >= g.n[2]) {
-                if (!wrap) continue;
-                jb = (jb + g.n[1]) % g.n[1];
-                kc = (kc + g.n[2]) % g.n[2];
-              }
+              std::size_t m;
               const double d = g.dx[0] * std::sqrt(double(di * di + dj * dj + dk * dk));
-              if (d > reach) continue;
+              if (d > reach || !cell_at(i + di, j + dj, k + dk, m)) continue;
               const double profile = 0.5 * (1.0 - std::tanh((d - r) / w));
-              const std::size_t m = idx(ia, jb, kc);
-              if (double(xi[m]) >= profile) continue;
-              owed[m] += profile - double(xi[m]);
-              until[m] = time_ + p_.nucleation.charge_time;
+              // A cell met twice (the reach exceeds a periodic width) keeps the nearer image.
+              if (double(xi[m]) >= profile || (owner[m] >= 0.0 && owner[m] != id)) continue;
+              const double added = profile - double(xi[m]);
+              inserted[m] += added;
+              owner[m] = id;
+              site.owed += added;
               xi[m] = real(profile);
             }
+        sites_.push_back(site);
       }
   xi_.upload_interior(xi);
-  nuc_debt_.upload_interior(owed);
-  nuc_until_.upload_interior(until);
-  has_debt_ = true;
-  return int(count + 0.5);
+  for (std::size_t n = first; n < sites_.size(); ++n)
+    if (!(sites_[n].owed > 0.0)) {
+      sites_[n].state = NucleusSite::paid;
+      sites_[n].settled = time_;
+    }
+  for (std::size_t n = first; n < sites_.size(); ++n)
+    has_debt_ = has_debt_ || sites_[n].state == NucleusSite::owing;
+  nuc_inserted_.upload_interior(inserted);
+  nuc_owner_.upload_interior(owner);
+  return int(sites_.size() - first);
 }
 
 namespace {
 
-/// One accepted step of dt from t0 pays debt dt / (time left) of each cell's debt (all of it
-/// when the time is up).
-void pay_debt_kernel(const Grid& g, double t0, double dt, const View<double>& owed,
-                     const View<double>& until) {
+/// Sum over the cells nucleus `id` holds of v.
+double owned_sum(const Grid& g, double id, const View<double>& owner, const View<double>& v) {
+  return parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        return owner(i, j, k) == id ? v(i, j, k) : 0.0;
+      });
+}
+
+/// The charge source (in xi per second) summed over the cells nucleus `id` holds.
+double owned_charge(const Grid& g, double id, const ChargeBand& band, const View<double>& rate) {
+  return parallel_sum(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        return band.owner(i, j, k) == id ? charged_rate(band, i, j, k, rate(i, j, k)) : 0.0;
+      });
+}
+
+/// xi -= h rate on the cells nucleus `id` holds: the growth its debt took.
+void withhold_growth(const Grid& g, double id, double h, const View<double>& owner,
+                     const View<double>& rate, const View<real>& xi) {
   parallel_for(
       g.interior(), DND_LAMBDA(int i, int j, int k) {
-        const double left = until(i, j, k) - t0;
-        if (left <= 0.0) return;
-        owed(i, j, k) = left <= dt ? 0.0 : owed(i, j, k) * (1.0 - dt / left);
+        if (owner(i, j, k) == id) xi(i, j, k) = real(double(xi(i, j, k)) - h * rate(i, j, k));
+      });
+}
+
+/// Release nucleus `id`'s cells; `remove`: take its inserted xi back out (it dissolved).
+void release_cells(const Grid& g, double id, bool remove, const View<double>& owner,
+                   const View<double>& inserted, const View<real>& xi) {
+  parallel_for(
+      g.interior(), DND_LAMBDA(int i, int j, int k) {
+        if (owner(i, j, k) != id) return;
+        if (remove) {
+          const double left = double(xi(i, j, k)) - inserted(i, j, k);
+          xi(i, j, k) = real(left > 0.0 ? left : 0.0);
+        }
+        inserted(i, j, k) = 0.0;
+        owner(i, j, k) = -1.0;
       });
 }
 
 }  // namespace
 
-void Electrodeposition::pay_debt(double dt) {
-  pay_debt_kernel(grid_, time_, dt, nuc_debt_.view(), nuc_until_.view());
-  has_debt_ = unpaid_thickness() > 0.0;
+/// Eq. (58), after each accepted step: a nucleus's debt D (xi summed over its cells) takes
+/// the step's growth G of its cells (the reaction's charge source times dt: their xi stands
+/// still, so its relaxation passes no charge) before xi does. G > 0 pays it: xi stays as
+/// inserted until D = 0, and the payment's remainder grows xi. G < 0 raises it, and a nucleus
+/// whose D would exceed the xi it inserted has lost more than it was ever paid for: it
+/// dissolves. xi - D changes by G, the charge the potentials passed for it, so Faraday holds
+/// with the unpaid debt (a dissolving nucleus's last step aside, below).
+void Electrodeposition::settle_nuclei(double dt) {
+  const Grid& g = grid_;
+  // The step's charge band: relaxed, the relaxation rate and the owners as the solve saw them.
+  ChargeBand band;
+  band.all = false;
+  band.relaxed = front_->relaxed().view();
+  band.weight_min = p_.interface.kinetics.weight_min;
+  band.nuclei = true;
+  band.owner = nuc_owner_.view();
+  band.relaxation = front_->relaxation_rate().view();
+  bool owing = false;
+  for (std::size_t n = 0; n < sites_.size(); ++n) {
+    NucleusSite& s = sites_[n];
+    if (s.state != NucleusSite::owing) continue;
+    const double id = double(n);
+    const double grown = dt * owned_charge(g, id, band, rate_.view());
+    double withheld = 1.0;  // share of this step's growth that goes to the debt
+    if (grown > 0.0) {
+      withheld = std::min(1.0, s.owed / grown);
+      s.owed -= withheld * grown;
+      if (withheld < 1.0) s.owed = 0.0;
+      if (s.owed <= 0.0) s.state = NucleusSite::paid;
+    } else if (grown < 0.0) {
+      const double room = owned_sum(g, id, nuc_owner_.view(), nuc_inserted_.view()) - s.owed;
+      if (-grown <= room) {
+        s.owed -= grown;
+      } else {
+        // Its xi goes back to what it was before the nucleus (all of this step's change
+        // withheld, the inserted xi taken out): metal left where it dissolved would be a
+        // diffuse cloud of xi ~ 0.01-0.04 (measured), metallic to electrons. The step's
+        // anodic charge beyond `room` then has no metal to match: Faraday is short by it.
+        s.owed = 0.0;
+        s.state = NucleusSite::dissolved;
+      }
+    }
+    withhold_growth(g, id, withheld * dt, nuc_owner_.view(), rate_.view(), xi_.view());
+    if (s.state == NucleusSite::owing) {
+      owing = true;
+      continue;
+    }
+    s.settled = time_ + dt;
+    release_cells(g, id, s.state == NucleusSite::dissolved, nuc_owner_.view(),
+                  nuc_inserted_.view(), xi_.view());
+  }
+  has_debt_ = owing;
+}
+
+void Electrodeposition::set_nucleus_sites(const std::vector<NucleusSite>& s) {
+  sites_ = s;
+  has_debt_ = false;
+  for (const NucleusSite& n : sites_) has_debt_ = has_debt_ || n.state == NucleusSite::owing;
+}
+
+std::array<int, 3> Electrodeposition::nucleus_states() const {
+  std::array<int, 3> c{0, 0, 0};
+  for (const NucleusSite& n : sites_) ++c[std::size_t(n.state)];
+  return c;
 }
 
 double Electrodeposition::unpaid_thickness() const {
-  if (!p_.nucleation.enabled) return 0.0;
-  return field_sum(grid_, nuc_debt_.view()) * grid_.cell_volume() / cross_section();
+  double owed = 0.0;
+  for (const NucleusSite& n : sites_) owed += n.owed;
+  return owed * grid_.cell_volume() / cross_section();
 }
 
 void Electrodeposition::update_gate() {

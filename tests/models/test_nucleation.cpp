@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "dendrite/microstructure/microstructure.hpp"
 #include "dendrite/microstructure/properties.hpp"
@@ -28,8 +29,7 @@ NucleationParams nucleation_for(const CellSpec& c) {
   n.atomic_volume = c.metal.molar_volume() / 6.02214076e23;
   n.temperature = c.temperature;
   n.valence = c.metal.valence;
-  n.radius = c.interface_width;
-  n.charge_time = 20.0;
+  n.radius = c.interface_width * (std::getenv("DND_RW") ? std::atof(std::getenv("DND_RW")) : 1.0);
   n.seed = 5;
   return n;
 }
@@ -344,5 +344,46 @@ TEST(Nucleation, InsertedNucleiRepeatForTheSameSeed) {
   EXPECT_EQ(a.xi, b.xi);
 }
 
+}  // namespace
+}  // namespace dnd
+
+namespace dnd {
+namespace {
+TEST(NucleationExplore, LongRun) {
+  const char* env = std::getenv("DND_EXPLORE");
+  if (!env) GTEST_SKIP();
+  const double gb = std::atof(env);
+  Cell c = resistive_cell(gb, true);
+  Electrodeposition m(c.grid, c.params);
+  m.set_microstructure(c.micro);
+  m.xi().upload_interior(flat_anode(c.spec, c.grid));
+  m.equilibrate_profile();
+  const double v0 = m.metal_thickness();
+  const CellControl ctl{ControlMode::galvanostatic, 0.0, 10.0};
+  m.solve_potentials(ctl);
+  const double chunk = std::getenv("DND_CHUNK") ? std::atof(std::getenv("DND_CHUNK")) : 10.0;
+  const int n = std::getenv("DND_N") ? std::atoi(std::getenv("DND_N")) : 12;
+  for (int s = 0; s < n; ++s) {
+    const auto rep = m.advance(chunk, ctl);
+    const auto e = metal_extent(c.grid, m.xi().download_interior());
+    const auto st = m.nucleus_states();
+    const double far = (m.metal_thickness() - v0 - m.unpaid_thickness()) /
+                       (m.plated_charge() / c.params.kinetics.nfcs);
+    std::printf(
+        "t %.0f s: V %.1f mV Ie %.3g Ii %.3g, nuclei %lld (owing %d paid %d dissolved %d), unpaid "
+        "%.3g um, tip %.2f deepest %.2f clusters %d, Faraday %.5f, substeps %d newton %d\n",
+        m.model_time(), m.v_cell() * 1e3, m.currents().electronic, m.currents().ionic,
+        (long long)m.nuclei(), st[0], st[1], st[2], m.unpaid_thickness() * 1e6, e.tip * 1e6,
+        e.deepest * 1e6, e.clusters, far, m.last_substeps(), rep.newton_iterations);
+    std::fflush(stdout);
+  }
+  const std::vector<real> xi = m.xi().download_interior();
+  std::FILE* f = std::fopen("/tmp/xi_explore.txt", "w");
+  for (int j = 0; j < c.grid.n[1]; ++j) {
+    for (int i = 0; i < c.grid.n[0]; ++i) std::fprintf(f, "%.4g ", double(xi[c.micro.index(i, j, 0)]));
+    std::fprintf(f, "\n");
+  }
+  std::fclose(f);
+}
 }  // namespace
 }  // namespace dnd

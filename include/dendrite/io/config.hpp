@@ -87,6 +87,9 @@ struct CellConfig {
   std::uint64_t noise_seed = 1;
   double reuse_tolerance = 1e-3;  ///< potentials reused while the source moved less (0: never)
   bool mechanical_gate = false;   ///< mechanics: {gate: true} (eq. 56)
+  /// `nucleation:` (eqs. 57-58): J_ref, sigma_ref, gamma, radius and seed as read; the
+  /// metal's atomic volume, valence and the temperature are filled from the cell.
+  NucleationParams nucleation;
 };
 
 /// The current-ramp protocol of a CCD measurement (`protocol:` block; it replaces

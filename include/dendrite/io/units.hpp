@@ -27,6 +27,7 @@ enum class Kind {
   pressure,              ///< Pa
   rate,                  ///< 1/s
   areal_charge,          ///< C/m^2 (charge passed per electrode area)
+  volumetric_rate,       ///< 1/(m^3 s) (events per volume and time: nucleation)
 };
 
 /// Thrown with a message that says what was wrong and which units are accepted.

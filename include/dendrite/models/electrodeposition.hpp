@@ -48,9 +48,10 @@ struct StepControl {
 ///   J = rate sigma_e(x) / reference_conductivity exp(-f_het(x) DeltaG*(eta) / kB T),
 ///   DeltaG* = 16 pi gamma^3 Omega_a^2 / (3 (n e eta)^2),   only where eta < 0,
 /// drawn by the counter-based generator keyed by (seed, step, cell). A nucleus enters as the
-/// tanh profile of a disc (sphere) of `radius`, and its charge is paid over `charge_time`: a
-/// source in the potential equations where its metal was put (eq. 58), which the potentials
-/// must deliver like a reaction's (an island that no electrons reach pays by dissolving).
+/// tanh profile of a disc (sphere) of `radius` and owes the metal it added: the reaction
+/// inside it pays that debt before it moves its xi (eq. 58), so it is paid at the rate the
+/// potentials deliver electrons and ions to it, and one that draws net anodic current before
+/// it is paid dissolves.
 struct NucleationParams {
   bool enabled = false;
   double rate = 0.0;                    ///< J_ref, 1/(m^3 s)
@@ -59,9 +60,8 @@ struct NucleationParams {
   double atomic_volume = 0.0;           ///< Omega_a = Omega_m / N_A, m^3
   double temperature = 298.15;          ///< K
   int valence = 1;
-  double radius = 0.0;       ///< m, of the inserted nucleus
-  double charge_time = 1.0;  ///< s over which a nucleus's charge is paid
-  double xi_max = 0.05;      ///< only cells with xi below this nucleate (electrolyte)
+  double radius = 0.0;   ///< m, of the inserted nucleus
+  double xi_max = 0.05;  ///< only cells with xi below this nucleate (electrolyte)
   std::uint64_t seed = 1;
 };
 
@@ -191,23 +191,32 @@ class Electrodeposition {
   /// carry the film resistances of eq. (52). Before the first step.
   void set_microstructure(const micro::Microstructure& m);
   const micro::PhaseTable& phases() const { return table_; }
-  /// Nucleation state (restart state): per cell the xi inserted by nuclei and not yet paid
-  /// in charge, and the time it is paid by; the model's clock; the number of nuclei formed.
-  Field<double>& nucleus_debt() { return nuc_debt_; }
-  Field<double>& nucleus_until() { return nuc_until_; }
-  double model_time() const { return time_; }
-  void set_model_time(double t) { time_ = t; }
-  std::int64_t nuclei() const { return nuclei_; }
-  void set_nuclei(std::int64_t n) { nuclei_ = n; }
-  /// Metal volume per cross-section (m) inserted by nuclei and not yet paid in charge.
-  double unpaid_thickness() const;
-  /// Where and when each nucleus of this run formed (cell indices; model time, s): the
-  /// nucleus map.
+  /// Where and when each nucleus of this run formed (cell indices; model time, s), what it
+  /// still owes (xi summed over cells: times the cell volume, metal volume) and how it ended:
+  /// the nucleus map, and restart state.
   struct NucleusSite {
+    enum State : int { owing = 0, paid = 1, dissolved = 2 };
     int i = 0, j = 0, k = 0;
     double time = 0.0;
+    double owed = 0.0;
+    int state = owing;
+    double settled = -1.0;  ///< s: when it was paid or dissolved (-1: owing)
   };
   const std::vector<NucleusSite>& nucleus_sites() const { return sites_; }
+  /// Nucleation state (restart state): per cell the xi a nucleus that still owes inserted
+  /// there and that nucleus's index in nucleus_sites() (-1: none); the model's clock.
+  Field<double>& nucleus_inserted() { return nuc_inserted_; }
+  Field<double>& nucleus_owner() { return nuc_owner_; }
+  const Field<double>& nucleus_inserted() const { return nuc_inserted_; }
+  const Field<double>& nucleus_owner() const { return nuc_owner_; }
+  void set_nucleus_sites(const std::vector<NucleusSite>& s);
+  double model_time() const { return time_; }
+  void set_model_time(double t) { time_ = t; }
+  std::int64_t nuclei() const { return std::int64_t(sites_.size()); }
+  /// Nuclei that still owe, that were paid, that dissolved.
+  std::array<int, 3> nucleus_states() const;
+  /// Metal volume per cross-section (m) inserted by nuclei and not yet paid in charge.
+  double unpaid_thickness() const;
   /// The mechanical gate M in [0, 1] per cell (restart state; allocated only with the gate):
   /// opened cells stay open (eq. 56).
   Field<double>& gate() { return gate_; }
@@ -283,12 +292,11 @@ class Electrodeposition {
   bool has_film_ = false;
   Field<double> gate_;  ///< M of eq. (56) per cell, from the last solved potentials (gate on)
   void update_gate();
-  Field<double> nuc_debt_, nuc_until_, nuc_flag_;  ///< nucleation on
-  double time_ = 0.0;                              ///< s, accepted steps only
-  std::int64_t nuclei_ = 0;
-  bool has_debt_ = false;  ///< some nucleus's charge is still being paid
+  Field<double> nuc_inserted_, nuc_owner_, nuc_flag_;  ///< nucleation on
+  double time_ = 0.0;                                  ///< s, accepted steps only
+  bool has_debt_ = false;  ///< some nucleus still owes its metal
   std::vector<NucleusSite> sites_;
-  void pay_debt(double dt);
+  void settle_nuclei(double dt);
   int nucleate(double dt);  ///< returns the nuclei formed in this step
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
