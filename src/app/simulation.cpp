@@ -260,15 +260,15 @@ class ElectrodepositionSimulation : public Simulation {
     c.controller["model_time"] = model_.model_time();
     if (params_.nucleation.enabled) save_nuclei(c);
   }
-  /// The nuclei's restart state: per cell the inserted xi and owner, and the sites (7 numbers
-  /// each: i, j, k, time, owed, state, settled).
+  /// The nuclei's restart state: per cell the inserted xi and owner, and the sites (8 numbers
+  /// each: i, j, k, time, owed, state, settled, growth).
   void save_nuclei(Checkpoint& c) const {
     c.double_fields["nucleus_inserted"] = model_.nucleus_inserted().download_interior();
     c.double_fields["nucleus_owner"] = model_.nucleus_owner().download_interior();
     std::vector<double> s;
     for (const Electrodeposition::NucleusSite& n : model_.nucleus_sites())
       s.insert(s.end(), {double(n.i), double(n.j), double(n.k), n.time, n.owed, double(n.state),
-                         n.settled});
+                         n.settled, n.growth});
     if (!s.empty()) c.series["nucleus_sites"] = s;  // no empty datasets
   }
   void load_nuclei(const Checkpoint& c) {
@@ -277,7 +277,7 @@ class ElectrodepositionSimulation : public Simulation {
     const auto found = c.series.find("nucleus_sites");
     const std::vector<double> s = found == c.series.end() ? std::vector<double>{} : found->second;
     std::vector<Electrodeposition::NucleusSite> sites;
-    for (std::size_t q = 0; q + 7 <= s.size(); q += 7) {
+    for (std::size_t q = 0; q + 8 <= s.size(); q += 8) {
       Electrodeposition::NucleusSite n;
       n.i = int(s[q]);
       n.j = int(s[q + 1]);
@@ -286,6 +286,7 @@ class ElectrodepositionSimulation : public Simulation {
       n.owed = s[q + 4];
       n.state = int(s[q + 5]);
       n.settled = s[q + 6];
+      n.growth = s[q + 7];
       sites.push_back(n);
     }
     model_.set_nucleus_sites(sites);

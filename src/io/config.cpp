@@ -452,12 +452,18 @@ void read_nucleation(const Entry& e, RunConfig& cfg) {
   if (e.has("radius")) {
     const Entry r = e.at("radius");
     n.radius = positive(r, Kind::length);
-    if (n.radius < c.interface_width * (1.0 - 1e-12))
-      r.fail("a nucleus narrower than the interface width w = " +
-             std::to_string(c.interface_width * 1e6) + " um is not resolved: use at least w");
-    if (n.radius > 0.25 * c.thickness)
-      r.fail("a nucleus larger than a quarter of the electrolyte (" +
-             std::to_string(c.thickness * 1e6) + " um) is not a nucleus");
+    std::ostringstream os;
+    os.precision(4);
+    if (n.radius < c.interface_width * (1.0 - 1e-12)) {
+      os << "a nucleus narrower than the interface width w = " << c.interface_width * 1e6
+         << " um is not resolved: use at least w";
+      r.fail(os.str());
+    }
+    if (n.radius > 0.25 * c.thickness) {
+      os << "a nucleus wider than a quarter of the electrolyte (" << c.thickness * 1e6
+         << " um) is not a nucleus";
+      r.fail(os.str());
+    }
   }
   if (e.has("seed")) {
     const Entry s = e.at("seed");

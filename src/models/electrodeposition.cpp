@@ -262,8 +262,8 @@ double front_speed_max(const Grid& g, const ReactionState& st, const View<double
         const double x = st.relaxed(i, j, k);
         if (x < 0.1 || x > 0.9) return 0.0;
         double bv, slope;
-        interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k), st.fk, bv,
-                                slope);
+        interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k),
+                                st.fk, bv, slope);
         const double f = st.i0_varies ? st.i0_factor[st.phase(i, j, k)] : 1.0;
         return std::abs(f * st.fk.speed_scale * bv);
       });
@@ -864,7 +864,7 @@ PotentialReport Electrodeposition::step(double dt, const CellControl& control) {
   }
   // The cells of a nucleus that still owes do not move (settle_nuclei withholds their
   // growth): they set no step.
-  if (has_debt_) max_rate = free_rate_max(grid_, nuc_owner_.view(), rate_.view());
+  if (has_debt_ && !paying_off_) max_rate = free_rate_max(grid_, nuc_owner_.view(), rate_.view());
   last_max_change_ = max_rate * dt;
   last_det_change_ = last_max_change_;
   if (!front_ && last_max_change_ > 0.2)
@@ -958,6 +958,7 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
     const bool last = sub >= left * (1.0 - 1e-12);
     if (last) sub = left;
     save_state(*saved_);
+    paying_off_ = has_debt_ && may_pay_off(sub);
     const double before = watched();
     double err = 0.0;
     std::string failure;
@@ -978,6 +979,13 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
       if (!(std::isfinite(e_xi) && std::isfinite(e_c) && std::isfinite(v_cell_) &&
             std::isfinite(currents_.total())))
         failure = "a non-finite state";
+      // A nucleus that would dissolve within the step and draw more anodic charge than it
+      // holds: the step is retried ending near when it is gone (the next try is 0.9 / err
+      // of this one, at most half); steps near dt_min are taken as they are.
+      if (failure.empty() && err <= 2.0 && has_debt_ && sub > 2.0 * c.dt_min) {
+        const double share = overdraw_share(sub);
+        if (share < 1.0) err = std::max(1.0 / std::max(share, 1e-3), 2.01);
+      }
     } catch (const std::runtime_error& e) {
       failure = e.what();
     }
@@ -1130,8 +1138,8 @@ int Electrodeposition::nucleate(double dt) {
     if (i < 0 || i >= g.n[0]) return false;
     if (j < 0 || j >= g.n[1] || k < 0 || k >= g.n[2]) {
       if (!wrap) return false;
-      j = (j + g.n[1]) % g.n[1];
-      k = (k + g.n[2]) % g.n[2];
+      j = ((j % g.n[1]) + g.n[1]) % g.n[1];  // reach may exceed the width several times
+      k = ((k % g.n[2]) + g.n[2]) % g.n[2];
     }
     m = idx(i, j, k);
     return true;
@@ -1191,6 +1199,10 @@ int Electrodeposition::nucleate(double dt) {
 
 namespace {
 
+/// A dissolving nucleus's last step may draw at most this share of the metal it was
+/// inserted with beyond what it holds: that anodic charge has no metal to match.
+constexpr double kOverdraw = 2e-5;
+
 /// Sum over the cells nucleus `id` holds of v.
 double owned_sum(const Grid& g, double id, const View<double>& owner, const View<double>& v) {
   return parallel_sum(
@@ -1240,22 +1252,50 @@ void release_cells(const Grid& g, double id, bool remove, const View<double>& ow
 /// whose D would exceed the xi it inserted has lost more than it was ever paid for: it
 /// dissolves. xi - D changes by G, the charge the potentials passed for it, so Faraday holds
 /// with the unpaid debt (a dissolving nucleus's last step aside, below).
-void Electrodeposition::settle_nuclei(double dt) {
-  const Grid& g = grid_;
-  // The step's charge band: relaxed, the relaxation rate and the owners as the solve saw them.
+namespace {
+
+/// The last step's charge band: relaxed, the relaxation rate and the owners as the solve saw
+/// them.
+ChargeBand nucleus_band(const InterfaceRelaxation& front, const InterfaceParams& ip,
+                        const Field<double>& owner) {
   ChargeBand band;
   band.all = false;
-  band.relaxed = front_->relaxed().view();
-  band.weight_min = p_.interface.kinetics.weight_min;
+  band.relaxed = front.relaxed().view();
+  band.weight_min = ip.kinetics.weight_min;
   band.nuclei = true;
-  band.owner = nuc_owner_.view();
-  band.relaxation = front_->relaxation_rate().view();
+  band.owner = owner.view();
+  band.relaxation = front.relaxation_rate().view();
+  return band;
+}
+
+}  // namespace
+
+double Electrodeposition::overdraw_share(double dt) const {
+  const Grid& g = grid_;
+  const ChargeBand band = nucleus_band(*front_, p_.interface, nuc_owner_);
+  double share = 1.0;
+  for (std::size_t n = 0; n < sites_.size(); ++n) {
+    const NucleusSite& s = sites_[n];
+    if (s.state != NucleusSite::owing) continue;
+    const double grown = dt * owned_charge(g, double(n), band, rate_.view());
+    if (!(grown < 0.0)) continue;
+    const double inserted = owned_sum(g, double(n), nuc_owner_.view(), nuc_inserted_.view());
+    const double allowed = inserted - s.owed + kOverdraw * inserted;
+    if (-grown > allowed) share = std::min(share, std::max(allowed, 0.0) / -grown);
+  }
+  return share;
+}
+
+void Electrodeposition::settle_nuclei(double dt) {
+  const Grid& g = grid_;
+  const ChargeBand band = nucleus_band(*front_, p_.interface, nuc_owner_);
   bool owing = false;
   for (std::size_t n = 0; n < sites_.size(); ++n) {
     NucleusSite& s = sites_[n];
     if (s.state != NucleusSite::owing) continue;
     const double id = double(n);
     const double grown = dt * owned_charge(g, id, band, rate_.view());
+    s.growth = grown / dt;
     double withheld = 1.0;  // share of this step's growth that goes to the debt
     if (grown > 0.0) {
       withheld = std::min(1.0, s.owed / grown);
@@ -1285,6 +1325,14 @@ void Electrodeposition::settle_nuclei(double dt) {
                   nuc_inserted_.view(), xi_.view());
   }
   has_debt_ = owing;
+}
+
+bool Electrodeposition::may_pay_off(double dt) const {
+  // growth 0: unknown (a new nucleus, a new current); < 0: it may dissolve in this step.
+  for (const NucleusSite& n : sites_)
+    if (n.state == NucleusSite::owing && !(n.growth > 0.0 && n.owed > 2.0 * dt * n.growth))
+      return true;
+  return false;
 }
 
 void Electrodeposition::set_nucleus_sites(const std::vector<NucleusSite>& s) {

@@ -148,6 +148,18 @@ TEST(Restart, PotentiostaticElectrodepositionResumesBitIdentically) {
     expect_bit_identical_restart(make, "dendrite_restart_edp_", offset, kCellFields);
 }
 
+TEST(Restart, NucleiAreRestartState) {
+  // Nucleation on with a barrier low enough (gamma 1 mJ/m^2) that a nucleus forms in the
+  // bump cell in its first step and still owes at the end: its site, debt and growth, each
+  // cell's owner and inserted xi, and the model's clock must all carry over.
+  const CaseMaker make = bump_cell(
+      "control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}\n"
+      "nucleation: {rate: 1e24 1/(m^3 s), interface_energy: 1 mJ/m^2, seed: 11}",
+      "phase_field: {interface_width: 1 um}", "0.1 s", "restart_nuclei.yaml");
+  for (std::int64_t offset : {-2, 2})
+    expect_bit_identical_restart(make, "dendrite_restart_nuc_", offset, kCellFields);
+}
+
 TEST(Restart, ExplicitElectrodepositionResumesBitIdentically) {
   const CaseMaker make = bump_cell(
       "control: {mode: galvanostatic, current_density: 5 mA/cm^2, duration: 0.4 s}",

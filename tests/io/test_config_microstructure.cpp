@@ -128,6 +128,50 @@ TEST(ConfigMicrostructure, MechanicalGateNeedsFractureResistances) {
   EXPECT_NE(e.find("nzsp.yaml) gives no fracture_resistance"), std::string::npos) << e;
 }
 
+TEST(ConfigMicrostructure, NucleationBlockIsReadAndBadValuesAreRefused) {
+  // Issue 12, item 1: J_ref with its units, sigma_ref, gamma (the cell's unless given), the
+  // nucleus radius (w unless given; never below w) and the seed.
+  const RunConfig c = parse_config(
+      kCase + "nucleation: {rate: 1e9 1/(cm^3 s), reference_conductivity: 0.5 S/m, seed: 9}\n",
+      "case.yaml");
+  const NucleationParams& n = c.cell.nucleation;
+  EXPECT_TRUE(n.enabled);
+  EXPECT_DOUBLE_EQ(n.rate, 1e15);
+  EXPECT_DOUBLE_EQ(n.reference_conductivity, 0.5);
+  EXPECT_DOUBLE_EQ(n.radius, 1e-6);
+  EXPECT_DOUBLE_EQ(n.interface_energy, c.cell.spec.interface_energy);
+  EXPECT_EQ(n.seed, 9u);
+  EXPECT_NEAR(c.microstructure.phases[micro::Phase::grain_boundary].nucleation_factor, 0.3, 1e-12);
+  for (const auto& [block, expect] : std::vector<std::pair<std::string, std::string>>{
+           {"nucleation: {rate: 1e15 1/(m^3 s), radius: 0.5 um}",
+            "case.yaml:16:44: nucleation.radius: a nucleus narrower than the interface width w = 1 "
+            "um is not resolved"},
+           {"nucleation: {rate: -1e15}", "nucleation.rate"},
+           {"nucleation: {rate: 1e15 1/s}", "nucleation.rate"},
+           {"nucleation: {J: 1e15}", "nucleation.J"},
+           {"nucleation: {reference_conductivity: 1 S/m}", "missing required key 'rate'"},
+           {"nucleation: {rate: 1e15, seed: -2}", "nucleation.seed: use a seed >= 0"}}) {
+    std::string msg;
+    try {
+      parse_config(kCase + block + "\n", "case.yaml");
+    } catch (const ConfigError& x) {
+      msg = x.what();
+    }
+    EXPECT_NE(msg.find(expect), std::string::npos) << block << "\n" << msg;
+  }
+  std::string msg;
+  try {
+    parse_config(with(kCase, "phase_field: {interface_width: 1 um}",
+                      "phase_field: {formulation: chen2015, interface_width: 1 um, mobility: "
+                      "2.5e-6 m^3/(J s)}") +
+                     "nucleation: {rate: 1e15}\n",
+                 "case.yaml");
+  } catch (const ConfigError& x) {
+    msg = x.what();
+  }
+  EXPECT_NE(msg.find("formulation: gibbs_thomson"), std::string::npos) << msg;
+}
+
 TEST(ConfigMicrostructure, GeneratedRoundTripsThroughHdf5AndTiffBitForBit) {
   const Scratch s;
   const RunConfig c = parse_config(kCase, "case.yaml");

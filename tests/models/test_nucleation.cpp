@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <array>
 #include <cstdio>
-#include <cstdlib>
 
 #include "dendrite/microstructure/microstructure.hpp"
 #include "dendrite/microstructure/properties.hpp"
@@ -29,7 +29,7 @@ NucleationParams nucleation_for(const CellSpec& c) {
   n.atomic_volume = c.metal.molar_volume() / 6.02214076e23;
   n.temperature = c.temperature;
   n.valence = c.metal.valence;
-  n.radius = c.interface_width * (std::getenv("DND_RW") ? std::atof(std::getenv("DND_RW")) : 1.0);
+  n.radius = c.interface_width;
   n.seed = 5;
   return n;
 }
@@ -53,13 +53,20 @@ struct Cell {
   ElectrodepositionParams params;
 };
 
-Cell resistive_cell(double gb_sigma_e, bool nucleation) {
+/// The geometry of the resistive cell: the short one (60 um, sigma_ion 1e-3 S/m, channels to
+/// x = 50 um) or the long one, with the same ohmic drop at a third of the field.
+struct Shape {
+  double sigma_ion = 1e-3, thickness = 60e-6, channel_end = 50e-6;
+};
+const Shape kLong{3e-3, 180e-6, 150e-6};
+
+Cell resistive_cell(double gb_sigma_e, bool nucleation, const Shape& shape = {}) {
   Cell c;
   CellSpec& s = c.spec;
   s = reference_na_nzsp();
-  s.electrolyte.sigma_ion = {1e-3, 303.15, 0.0};
+  s.electrolyte.sigma_ion = {shape.sigma_ion, 303.15, 0.0};
   s.electrolyte.sigma_e = {1e-8, 303.15, 0.0};
-  s.thickness = 60e-6;
+  s.thickness = shape.thickness;
   s.anode_thickness = 5e-6;
   s.width = 10e-6;
   s.dx = 0.5e-6;
@@ -68,14 +75,15 @@ Cell resistive_cell(double gb_sigma_e, bool nucleation) {
   const Grid& g = c.grid;
   c.micro = micro::uniform(g.dim, g.n, g.dx[0]);
   std::array<micro::PhaseMaterial, micro::kPhaseCount> mats;
-  mats[micro::Phase::grain] = material(1e-3, 1e-8, 1.0);
-  mats[micro::Phase::grain_boundary] = material(1e-3, gb_sigma_e > 0 ? gb_sigma_e : 1e-8, 0.3);
+  mats[micro::Phase::grain] = material(shape.sigma_ion, 1e-8, 1.0);
+  mats[micro::Phase::grain_boundary] =
+      material(shape.sigma_ion, gb_sigma_e > 0 ? gb_sigma_e : 1e-8, 0.3);
   if (gb_sigma_e > 0)
     for (int j = 0; j < g.n[1]; ++j)
       for (int i = 0; i < g.n[0]; ++i) {
         const double x = g.centre(0, i), y = g.centre(1, j);
         const bool channel = std::abs(y - 2.5e-6) < 0.5e-6 || std::abs(y - 7.5e-6) < 0.5e-6;
-        if (channel && x < 50e-6)
+        if (channel && x < shape.channel_end)
           c.micro.phase[c.micro.index(i, j, 0)] = micro::Phase::grain_boundary;
       }
   c.params = cell_params(s);
@@ -344,46 +352,89 @@ TEST(Nucleation, InsertedNucleiRepeatForTheSameSeed) {
   EXPECT_EQ(a.xi, b.xi);
 }
 
-}  // namespace
-}  // namespace dnd
-
-namespace dnd {
-namespace {
-TEST(NucleationExplore, LongRun) {
-  const char* env = std::getenv("DND_EXPLORE");
-  if (!env) GTEST_SKIP();
-  const double gb = std::atof(env);
-  Cell c = resistive_cell(gb, true);
+TEST(Nucleation, ANucleusIsPaidByTheCurrentThatReachesIt) {
+  // The long channel cell (same ohmic drop, a third of the field): nuclei form at the
+  // channels' end, 145 um ahead of the front, and owe the metal they were inserted with. They
+  // are paid by the reaction in their own cells, so at most at the rate the cell's current
+  // plates, i / (n F c_s); here, 135 um closer to the counter electrode than the anode, they
+  // take nearly all of it. Faraday holds with the unpaid metal at every output.
+  Cell c = resistive_cell(1.0, true, kLong);
   Electrodeposition m(c.grid, c.params);
   m.set_microstructure(c.micro);
   m.xi().upload_interior(flat_anode(c.spec, c.grid));
   m.equilibrate_profile();
   const double v0 = m.metal_thickness();
   const CellControl ctl{ControlMode::galvanostatic, 0.0, 10.0};
-  m.solve_potentials(ctl);
-  const double chunk = std::getenv("DND_CHUNK") ? std::atof(std::getenv("DND_CHUNK")) : 10.0;
-  const int n = std::getenv("DND_N") ? std::atoi(std::getenv("DND_N")) : 12;
-  for (int s = 0; s < n; ++s) {
-    const auto rep = m.advance(chunk, ctl);
-    const auto e = metal_extent(c.grid, m.xi().download_interior());
-    const auto st = m.nucleus_states();
-    const double far = (m.metal_thickness() - v0 - m.unpaid_thickness()) /
-                       (m.plated_charge() / c.params.kinetics.nfcs);
-    std::printf(
-        "t %.0f s: V %.1f mV Ie %.3g Ii %.3g, nuclei %lld (owing %d paid %d dissolved %d), unpaid "
-        "%.3g um, tip %.2f deepest %.2f clusters %d, Faraday %.5f, substeps %d newton %d\n",
-        m.model_time(), m.v_cell() * 1e3, m.currents().electronic, m.currents().ionic,
-        (long long)m.nuclei(), st[0], st[1], st[2], m.unpaid_thickness() * 1e6, e.tip * 1e6,
-        e.deepest * 1e6, e.clusters, far, m.last_substeps(), rep.newton_iterations);
-    std::fflush(stdout);
+  ASSERT_TRUE(m.solve_potentials(ctl).converged);
+  const double plating_speed = 10.0 / c.params.kinetics.nfcs;  // m/s of metal thickness
+  double unpaid_100 = 0.0, unpaid_400 = 0.0, worst_faraday = 0.0;
+  for (int s = 1; s <= 6; ++s) {
+    ASSERT_TRUE(m.advance(100.0, ctl).converged);
+    const double faraday = (m.metal_thickness() - v0 - m.unpaid_thickness()) /
+                           (m.plated_charge() / c.params.kinetics.nfcs);
+    worst_faraday = std::max(worst_faraday, std::abs(faraday - 1.0));
+    if (s == 1) unpaid_100 = m.unpaid_thickness();
+    if (s == 4) unpaid_400 = m.unpaid_thickness();
   }
-  const std::vector<real> xi = m.xi().download_interior();
-  std::FILE* f = std::fopen("/tmp/xi_explore.txt", "w");
-  for (int j = 0; j < c.grid.n[1]; ++j) {
-    for (int i = 0; i < c.grid.n[0]; ++i) std::fprintf(f, "%.4g ", double(xi[c.micro.index(i, j, 0)]));
-    std::fprintf(f, "\n");
-  }
-  std::fclose(f);
+  const auto sites = m.nucleus_sites();
+  const MetalExtent e = metal_extent(c.grid, m.xi().download_interior());
+  const double paying = (unpaid_100 - unpaid_400) / 300.0;
+  std::printf(
+      "[paid] %zu nuclei at x = %.2f um (first); unpaid %.3f -> %.3f um over 100-400 s: "
+      "%.4f of i / n F c_s; %d paid off; deepest %.2f um, "
+      "tip %.2f um; largest Faraday error %.4f %%\n",
+      sites.size(), sites.empty() ? 0.0 : c.grid.centre(0, sites[0].i) * 1e6, unpaid_100 * 1e6,
+      unpaid_400 * 1e6, paying / plating_speed, m.nucleus_states()[1], e.deepest * 1e6, e.tip * 1e6, 100 * worst_faraday);
+  ASSERT_GE(sites.size(), 1u);
+  for (const auto& n : sites)
+    EXPECT_EQ(c.micro.phase[c.micro.index(n.i, n.j, 0)], micro::Phase::grain_boundary);
+  EXPECT_GT(c.grid.centre(0, sites[0].i), c.spec.anode_thickness + 100e-6);
+  EXPECT_GT(paying, 0.8 * plating_speed);    // fed by the cell's current ...
+  EXPECT_LT(paying, 1.001 * plating_speed);  // ... and never faster
+  EXPECT_GE(m.nucleus_states()[Electrodeposition::NucleusSite::paid], 1);
+  EXPECT_GT(e.deepest, e.tip + 100e-6);
+  EXPECT_LT(worst_faraday, 0.005);
 }
+
+TEST(Nucleation, ANucleusThatDrawsAnodicChargeDissolvesAndLeavesNoMetal) {
+  // Nuclei form while plating; the current is then reversed (stripping): the channel now
+  // carries electrons away from the islands, their reaction turns anodic before they are
+  // paid, and they dissolve. What they were inserted with is taken out again: no xi above
+  // 0.05 is left beyond the front, and Faraday still holds.
+  Cell c = resistive_cell(1.0, true);
+  Electrodeposition m(c.grid, c.params);
+  m.set_microstructure(c.micro);
+  m.xi().upload_interior(flat_anode(c.spec, c.grid));
+  m.equilibrate_profile();
+  const double v0 = m.metal_thickness();
+  ASSERT_TRUE(m.solve_potentials({ControlMode::galvanostatic, 0.0, 10.0}).converged);
+  ASSERT_TRUE(m.advance(10.0, {ControlMode::galvanostatic, 0.0, 10.0}).converged);
+  ASSERT_GE(m.nuclei(), 1);
+  m.control_changed();
+  ASSERT_TRUE(m.advance(5.0, {ControlMode::galvanostatic, 0.0, -10.0}).converged);
+  const std::array<int, 3> states = m.nucleus_states();
+  const std::vector<real> xi = m.xi().download_interior();
+  double beyond = 0.0;
+  for (int j = 0; j < c.grid.n[1]; ++j)
+    for (int i = 0; i < c.grid.n[0]; ++i)
+      if (c.grid.centre(0, i) > c.spec.anode_thickness + 4 * c.spec.interface_width)
+        beyond = std::max(beyond, double(xi[c.micro.index(i, j, 0)]));
+  // 10 s plated and 5 s stripped at 10 A/m^2: the net charge is a third of the gross, and the
+  // error is measured against the gross (the last step of a dissolving nucleus may overdraw
+  // 2e-5 of its inserted metal, which no metal matches).
+  const double net = m.plated_charge() / c.params.kinetics.nfcs;
+  const double gross = 15.0 * 10.0 / c.params.kinetics.nfcs;
+  const double error = (m.metal_thickness() - v0 - m.unpaid_thickness() - net) / gross;
+  std::printf(
+      "[dissolve] nuclei: %d owing, %d paid, %d dissolved; largest xi beyond the front %.2e; "
+      "Faraday: (plated - unpaid - charge) / gross charge %.5f\n",
+      states[0], states[1], states[2], beyond, error);
+  EXPECT_EQ(states[2], int(m.nuclei()));
+  EXPECT_LT(beyond, 0.05);
+  EXPECT_NEAR(m.unpaid_thickness(), 0.0, 1e-15);
+  EXPECT_LT(std::abs(error), 0.005);
+}
+
 }  // namespace
 }  // namespace dnd
+

@@ -175,6 +175,7 @@ class Electrodeposition {
   /// next step starts from potentials solved for it, and V_cell is not extrapolated across
   /// the jump. -dV/dI of the last secant is kept (the cell is the same).
   void control_changed() {
+    for (NucleusSite& n : sites_) n.growth = 0.0;  // unknown at the new current
     reuse_count_ = -1;
     history_.v_rate = 0.0;
     history_.last_dt = 0.0;
@@ -201,6 +202,7 @@ class Electrodeposition {
     double owed = 0.0;
     int state = owing;
     double settled = -1.0;  ///< s: when it was paid or dissolved (-1: owing)
+    double growth = 0.0;    ///< xi per s its cells grew by in the last step
   };
   const std::vector<NucleusSite>& nucleus_sites() const { return sites_; }
   /// Nucleation state (restart state): per cell the xi a nucleus that still owes inserted
@@ -297,6 +299,13 @@ class Electrodeposition {
   bool has_debt_ = false;  ///< some nucleus still owes its metal
   std::vector<NucleusSite> sites_;
   void settle_nuclei(double dt);
+  /// A step of dt may pay some nucleus off (or its growth is not yet known): its cells then
+  /// count in the step's accuracy check, as the payment's remainder moves their xi.
+  bool may_pay_off(double dt) const;
+  /// The largest share of the last step of dt (rates in rate_) over which no nucleus that
+  /// owes dissolves and draws more than kOverdraw of its metal beyond what it holds.
+  double overdraw_share(double dt) const;
+  bool paying_off_ = false;
   int nucleate(double dt);  ///< returns the nuclei formed in this step
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
   std::unique_ptr<InterfaceRelaxation> front_;  ///< gibbs_thomson only
