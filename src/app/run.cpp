@@ -17,6 +17,7 @@
 #include "dendrite/app/protocol.hpp"
 #include "dendrite/app/simulation.hpp"
 #include "dendrite/io/checkpoint.hpp"
+#include "dendrite/io/hdf5_file.hpp"
 #include "dendrite/io/insitu.hpp"
 #include "dendrite/io/output.hpp"
 #include "dendrite/io/units.hpp"
@@ -194,6 +195,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   auto write_tables = [&]() {
     table.write_csv(table_path);
     if (ramp) ramp->write_csv(protocol_path);
+    for (const auto& [name, text] : sim->tables()) h5::write_text_atomic(dir + "/" + name, text);
   };
   auto checkpoint = [&](double wall_now) {
     Checkpoint c;

@@ -4,6 +4,7 @@ XDMF collection the way a reader does (parse the XML, resolve every HDF5 referen
 h5py, check shapes and geometry), then make the PNG plots with the post-processing scripts.
 Exit status 0 means every check passed."""
 import argparse
+import csv
 import os
 import shutil
 import subprocess
@@ -144,6 +145,19 @@ with h5py.File(ms, "r") as h:
 r = subprocess.run([sys.executable, os.path.join(a.source, "postprocess", "plot_microstructure.py"), ms,
                     "-o", os.path.join(poly, "microstructure.png")], capture_output=True, text=True)
 assert r.returncode == 0, r.stderr
+
+# The nucleation example (issue 12), its first minute: nuclei form on the grain-boundary
+# channels ahead of the front, nuclei.csv lists them, and the nucleus map is made.
+nuc = run_example("nucleation_gb_channels_2d.yaml",
+                  [("file: ../microstructures/gb_channels_2d.raw",
+                    "file: " + os.path.join(a.source, "inputs/microstructures/gb_channels_2d.raw")),
+                   ("duration: 10 min", "duration: 1 min"), ("every: 1 min", "every: 30 s")], "nuclei")
+with open(os.path.join(nuc, "nuclei.csv")) as f:
+    rows = list(csv.DictReader(f))
+assert rows and all(r["on_grain_boundary"] == "1" and float(r["x_m"]) > 100e-6 for r in rows), rows
+table = np.genfromtxt(os.path.join(nuc, "scalars.csv"), delimiter=",", names=True)
+assert table["deepest_m"][-1] > table["tip_m"][-1] + 100e-6, "the deepest metal is ahead of the front"
+make_plots(nuc, [("plot_nuclei.py", [], "nuclei.png")])
 
 # The liquid benchmark's quick example, shortened: its fields are in the XDMF, the concentration
 # is a site fraction that the far side holds at c0, the cations balance the inflow, and the

@@ -37,6 +37,9 @@ class Simulation {
       const std::vector<std::string>& names) = 0;
   virtual void save(Checkpoint& c) const = 0;
   virtual void load(const Checkpoint& c) = 0;
+  /// Tables beside scalars.csv, as file name and CSV text, rewritten (atomically) with it:
+  /// the nucleus map of a run with nucleation.
+  virtual std::vector<std::pair<std::string, std::string>> tables() const { return {}; }
   /// A short state summary for progress lines ("V = -2.8 mV  front 5.0 um").
   virtual std::string progress() = 0;
   /// Why the run should end before time.end (a short circuit), or empty. Asked after every
