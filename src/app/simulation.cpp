@@ -276,8 +276,8 @@ class ElectrodepositionSimulation : public Simulation {
       const Electrodeposition::NucleusSite& s = sites[n];
       const bool gb = m && m->phase[m->index(s.i, s.j, s.k)] == micro::Phase::grain_boundary;
       os << n << "," << s.i << "," << s.j << "," << s.k << "," << g.centre(0, s.i) << ","
-         << g.centre(1, s.j) << "," << (g.dim == 3 ? g.centre(2, s.k) : 0.0) << "," << s.time
-         << "," << kState[s.state] << "," << s.settled << "," << s.owed * g.cell_volume() << ","
+         << g.centre(1, s.j) << "," << (g.dim == 3 ? g.centre(2, s.k) : 0.0) << "," << s.time << ","
+         << kState[s.state] << "," << s.settled << "," << s.owed * g.cell_volume() << ","
          << (gb ? 1 : 0) << "\n";
     }
     return {{"nuclei.csv", os.str()}};

@@ -937,9 +937,8 @@ RunConfig parse_config(const std::string& text, const std::string& name,
   cfg.boundary = BoundarySet::all(BoundaryCondition::periodic());
   if (cfg.model != "liquid" && top.has("liquid")) top.at("liquid").fail("belongs to model: liquid");
   if (cfg.model != "electrodeposition")
-    for (const char* k :
-         {"cell", "control", "phase_field", "solver", "microstructure", "mechanics", "nucleation",
-          "protocol"})
+    for (const char* k : {"cell", "control", "phase_field", "solver", "microstructure", "mechanics",
+                          "nucleation", "protocol"})
       if (top.has(k)) top.at(k).fail("belongs to model: electrodeposition");
   if (cfg.model == "liquid") {
     if (top.has("boundary") || top.has("allen_cahn"))

@@ -176,7 +176,8 @@ void read_import(const Entry& e, const std::string& case_dir, micro::ImportSpec&
 
 /// nucleation_factor and fracture_resistance of a material file, where given.
 void read_failure_properties(const Entry& m, micro::PhaseMaterial& p) {
-  if (m.has("nucleation_factor")) p.nucleation_factor = read_nucleation_factor(m.at("nucleation_factor"));
+  if (m.has("nucleation_factor"))
+    p.nucleation_factor = read_nucleation_factor(m.at("nucleation_factor"));
   if (m.has("fracture_resistance"))
     p.fracture_resistance = sourced_value(m.at("fracture_resistance"), Kind::pressure);
 }

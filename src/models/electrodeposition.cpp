@@ -262,8 +262,8 @@ double front_speed_max(const Grid& g, const ReactionState& st, const View<double
         const double x = st.relaxed(i, j, k);
         if (x < 0.1 || x > 0.9) return 0.0;
         double bv, slope;
-        interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k),
-                                st.fk, bv, slope);
+        interface::bv_and_slope(ps(i, j, k) - pl(i, j, k) - st.k.e0 + st.eta_gt(i, j, k), st.fk, bv,
+                                slope);
         const double f = st.i0_varies ? st.i0_factor[st.phase(i, j, k)] : 1.0;
         return std::abs(f * st.fk.speed_scale * bv);
       });
@@ -1206,9 +1206,8 @@ constexpr double kOverdraw = 2e-5;
 /// Sum over the cells nucleus `id` holds of v.
 double owned_sum(const Grid& g, double id, const View<double>& owner, const View<double>& v) {
   return parallel_sum(
-      g.interior(), DND_LAMBDA(int i, int j, int k) {
-        return owner(i, j, k) == id ? v(i, j, k) : 0.0;
-      });
+      g.interior(),
+      DND_LAMBDA(int i, int j, int k) { return owner(i, j, k) == id ? v(i, j, k) : 0.0; });
 }
 
 /// The charge source (in xi per second) summed over the cells nucleus `id` holds.
@@ -1321,8 +1320,8 @@ void Electrodeposition::settle_nuclei(double dt) {
       continue;
     }
     s.settled = time_ + dt;
-    release_cells(g, id, s.state == NucleusSite::dissolved, nuc_owner_.view(),
-                  nuc_inserted_.view(), xi_.view());
+    release_cells(g, id, s.state == NucleusSite::dissolved, nuc_owner_.view(), nuc_inserted_.view(),
+                  xi_.view());
   }
   has_debt_ = owing;
 }

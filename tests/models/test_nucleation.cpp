@@ -3,8 +3,8 @@
 // draws' determinism and their independence of the step, and Faraday with nuclei.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 #include "dendrite/microstructure/microstructure.hpp"
@@ -384,7 +384,8 @@ TEST(Nucleation, ANucleusIsPaidByTheCurrentThatReachesIt) {
       "%.4f of i / n F c_s; %d paid off; deepest %.2f um, "
       "tip %.2f um; largest Faraday error %.4f %%\n",
       sites.size(), sites.empty() ? 0.0 : c.grid.centre(0, sites[0].i) * 1e6, unpaid_100 * 1e6,
-      unpaid_400 * 1e6, paying / plating_speed, m.nucleus_states()[1], e.deepest * 1e6, e.tip * 1e6, 100 * worst_faraday);
+      unpaid_400 * 1e6, paying / plating_speed, m.nucleus_states()[1], e.deepest * 1e6, e.tip * 1e6,
+      100 * worst_faraday);
   ASSERT_GE(sites.size(), 1u);
   for (const auto& n : sites)
     EXPECT_EQ(c.micro.phase[c.micro.index(n.i, n.j, 0)], micro::Phase::grain_boundary);
@@ -437,4 +438,3 @@ TEST(Nucleation, ANucleusThatDrawsAnodicChargeDissolvesAndLeavesNoMetal) {
 
 }  // namespace
 }  // namespace dnd
-

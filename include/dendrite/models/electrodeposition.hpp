@@ -296,7 +296,7 @@ class Electrodeposition {
   void update_gate();
   Field<double> nuc_inserted_, nuc_owner_, nuc_flag_;  ///< nucleation on
   double time_ = 0.0;                                  ///< s, accepted steps only
-  bool has_debt_ = false;  ///< some nucleus still owes its metal
+  bool has_debt_ = false;                              ///< some nucleus still owes its metal
   std::vector<NucleusSite> sites_;
   void settle_nuclei(double dt);
   /// A step of dt may pay some nucleus off (or its growth is not yet known): its cells then
