@@ -370,8 +370,6 @@ Electrodeposition::Electrodeposition(const Grid& grid, const ElectrodepositionPa
       halo_(grid),
       sol_l_(grid, bcs_l(), p.solver),
       sol_s_(grid, bcs_s(0.0), p.solver),
-      sol_c_(grid, bcs_c(), p.solver),
-      delta_(grid),
       solved_rate_(grid) {
   xi_bcs_.side[0][0] = xi_bcs_.side[0][1] = BoundaryCondition::neumann();
   table_ = p.has_phases ? p.phases : micro::uniform_table(p.sigma.ion, p.sigma.e);
@@ -553,12 +551,16 @@ void Electrodeposition::common_mode() {
   const Grid& g = grid_;
   if (!common_faces_current_) {
     common_faces_current_ = true;
+    if (!sol_c_) {  // made on first need: most runs never switch the correction on
+      sol_c_ = std::make_unique<EllipticSolver>(g, bcs_c(), p_.solver);
+      delta_ = Field<double>(g);
+    }
     sum_fields(g, sig_l_.view(), sig_s_.view(), delta_.view());
-    sol_c_.set_coefficients(0.0, g_, delta_, bcs_c());
+    sol_c_->set_coefficients(0.0, g_, delta_, bcs_c());
   }
   common_mode_rhs(g, g_.view(), phi_s_.view(), old_s_.view(), rhs_.view());
   set_zero(g, delta_.view());
-  sol_c_.solve(delta_, rhs_);
+  sol_c_->solve(delta_, rhs_);
   add_to_both(g, delta_.view(), phi_l_.view(), phi_s_.view());
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "dendrite/microstructure/microstructure.hpp"
 #include "dendrite/microstructure/properties.hpp"
@@ -13,6 +14,10 @@
 #include "dendrite/models/electrodeposition.hpp"
 #include "dendrite/models/metal_extent.hpp"
 #include "dendrite/models/nucleation_K.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace dnd {
 namespace {
@@ -94,6 +99,15 @@ Cell resistive_cell(double gb_sigma_e, bool nucleation, const Shape& shape = {})
   return c;
 }
 
+/// The cell's model with its microstructure and the flat anode's equilibrated profile.
+std::unique_ptr<Electrodeposition> ready_model(const Cell& c) {
+  auto m = std::make_unique<Electrodeposition>(c.grid, c.params);
+  m->set_microstructure(c.micro);
+  m->xi().upload_interior(flat_anode(c.spec, c.grid));
+  m->equilibrate_profile();
+  return m;
+}
+
 struct Outcome {
   std::int64_t nuclei = 0;
   double on_gb = 0.0;  ///< fraction of the nuclei's centres... of new metal cells on GB cells
@@ -102,10 +116,8 @@ struct Outcome {
 };
 
 Outcome run(Cell& c, double i_app, double duration, int outputs) {
-  Electrodeposition m(c.grid, c.params);
-  m.set_microstructure(c.micro);
-  m.xi().upload_interior(flat_anode(c.spec, c.grid));
-  m.equilibrate_profile();
+  const std::unique_ptr<Electrodeposition> model = ready_model(c);
+  Electrodeposition& m = *model;
   const double v0 = m.metal_thickness();
   const CellControl ctl{ControlMode::galvanostatic, 0.0, i_app};
   EXPECT_TRUE(m.solve_potentials(ctl).converged);
@@ -212,10 +224,8 @@ TEST(Nucleation, ElectronConductingGrainBoundariesPutTheRateAheadOfTheFront) {
   int n = 0;
   for (double gb_e : {1.0, 1e-3, 0.0}) {
     Cell c = resistive_cell(gb_e, false);
-    Electrodeposition m(c.grid, c.params);
-    m.set_microstructure(c.micro);
-    m.xi().upload_interior(flat_anode(c.spec, c.grid));
-    m.equilibrate_profile();
+    const std::unique_ptr<Electrodeposition> model = ready_model(c);
+    Electrodeposition& m = *model;
     ASSERT_TRUE(m.solve_potentials({ControlMode::galvanostatic, 0.0, 10.0}).converged);
     const std::vector<double> pl = m.phi_l().download_interior(),
                               ps = m.phi_s().download_interior();
@@ -272,10 +282,8 @@ struct NucleationRun {
 
 NucleationRun run_with_nuclei(double gb_sigma_e, double duration) {
   Cell c = resistive_cell(gb_sigma_e, true);
-  Electrodeposition m(c.grid, c.params);
-  m.set_microstructure(c.micro);
-  m.xi().upload_interior(flat_anode(c.spec, c.grid));
-  m.equilibrate_profile();
+  const std::unique_ptr<Electrodeposition> model = ready_model(c);
+  Electrodeposition& m = *model;
   const double v0 = m.metal_thickness();
   const CellControl ctl{ControlMode::galvanostatic, 0.0, 10.0};
   EXPECT_TRUE(m.solve_potentials(ctl).converged);
@@ -339,17 +347,31 @@ TEST(Nucleation, LessGrainBoundaryElectronicConductionPenetratesLess) {
   EXPECT_LT(low.sites.size(), high.sites.size());
 }
 
-TEST(Nucleation, InsertedNucleiRepeatForTheSameSeed) {
-  // The draws are keyed by (seed, step, cell): the same run twice gives the same nuclei at the
-  // same times and the same order parameter, bit for bit.
-  const NucleationRun a = run_with_nuclei(1.0, 10.0), b = run_with_nuclei(1.0, 10.0);
+void expect_same_nuclei(const NucleationRun& a, const NucleationRun& b) {
   ASSERT_EQ(a.sites.size(), b.sites.size());
   for (std::size_t q = 0; q < a.sites.size(); ++q) {
     EXPECT_EQ(a.sites[q].i, b.sites[q].i);
     EXPECT_EQ(a.sites[q].j, b.sites[q].j);
     EXPECT_EQ(a.sites[q].time, b.sites[q].time);
+    EXPECT_EQ(a.sites[q].owed, b.sites[q].owed);
   }
   EXPECT_EQ(a.xi, b.xi);
+}
+
+TEST(Nucleation, InsertedNucleiRepeatForTheSameSeedAndThreadCount) {
+  // The draws are keyed by (seed, step, cell) and the reductions do not depend on the thread
+  // count: the same run twice, and on one thread, gives the same nuclei at the same times,
+  // the same debts and the same order parameter, bit for bit.
+  const NucleationRun a = run_with_nuclei(1.0, 10.0), b = run_with_nuclei(1.0, 10.0);
+  ASSERT_GE(a.sites.size(), 1u);
+  expect_same_nuclei(a, b);
+#ifdef _OPENMP
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const NucleationRun one = run_with_nuclei(1.0, 10.0);
+  omp_set_num_threads(threads);
+  expect_same_nuclei(a, one);
+#endif
 }
 
 TEST(Nucleation, ANucleusIsPaidByTheCurrentThatReachesIt) {
@@ -359,10 +381,8 @@ TEST(Nucleation, ANucleusIsPaidByTheCurrentThatReachesIt) {
   // plates, i / (n F c_s); here, 135 um closer to the counter electrode than the anode, they
   // take nearly all of it. Faraday holds with the unpaid metal at every output.
   Cell c = resistive_cell(1.0, true, kLong);
-  Electrodeposition m(c.grid, c.params);
-  m.set_microstructure(c.micro);
-  m.xi().upload_interior(flat_anode(c.spec, c.grid));
-  m.equilibrate_profile();
+  const std::unique_ptr<Electrodeposition> model = ready_model(c);
+  Electrodeposition& m = *model;
   const double v0 = m.metal_thickness();
   const CellControl ctl{ControlMode::galvanostatic, 0.0, 10.0};
   ASSERT_TRUE(m.solve_potentials(ctl).converged);
@@ -403,10 +423,8 @@ TEST(Nucleation, ANucleusThatDrawsAnodicChargeDissolvesAndLeavesNoMetal) {
   // paid, and they dissolve. What they were inserted with is taken out again: no xi above
   // 0.05 is left beyond the front, and Faraday still holds.
   Cell c = resistive_cell(1.0, true);
-  Electrodeposition m(c.grid, c.params);
-  m.set_microstructure(c.micro);
-  m.xi().upload_interior(flat_anode(c.spec, c.grid));
-  m.equilibrate_profile();
+  const std::unique_ptr<Electrodeposition> model = ready_model(c);
+  Electrodeposition& m = *model;
   const double v0 = m.metal_thickness();
   ASSERT_TRUE(m.solve_potentials({ControlMode::galvanostatic, 0.0, 10.0}).converged);
   ASSERT_TRUE(m.advance(10.0, {ControlMode::galvanostatic, 0.0, 10.0}).converged);

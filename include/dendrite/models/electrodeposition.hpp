@@ -312,8 +312,10 @@ class Electrodeposition {
   double step_dt_ = 0.0;                        ///< dt of the step being solved (0: none)
   bool has_noise_ = false;                      ///< noise_ holds this step's Langevin term
   Halo halo_;
-  EllipticSolver sol_l_, sol_s_, sol_c_;
-  Field<double> delta_;  ///< common-mode correction of one Newton iteration
+  EllipticSolver sol_l_, sol_s_;
+  /// The common-mode solver and its correction, made when the correction first switches on.
+  std::unique_ptr<EllipticSolver> sol_c_;
+  Field<double> delta_;
   BoundarySet bcs_c() const;
   void common_mode();
   bool common_faces_current_ = false;  ///< sol_c_ holds this step's sigma_l + sigma_s
