@@ -1187,13 +1187,13 @@ int Electrodeposition::nucleate(double dt) {
         sites_.push_back(site);
       }
   xi_.upload_interior(xi);
-  for (std::size_t n = first; n < sites_.size(); ++n)
-    if (!(sites_[n].owed > 0.0)) {
+  for (std::size_t n = first; n < sites_.size(); ++n) {
+    if (!(sites_[n].owed > 0.0)) {  // every cell was metal already: nothing owed
       sites_[n].state = NucleusSite::paid;
       sites_[n].settled = time_;
     }
-  for (std::size_t n = first; n < sites_.size(); ++n)
     has_debt_ = has_debt_ || sites_[n].state == NucleusSite::owing;
+  }
   nuc_inserted_.upload_interior(inserted);
   nuc_owner_.upload_interior(owner);
   return int(sites_.size() - first);
