@@ -12,6 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from dendrite_io import scalars  # noqa: E402
 
@@ -44,13 +45,14 @@ def main():
     ax[0].legend(fontsize=7)
     ax[0].set_title("penetration")
     ax[1].set_xlabel("time (min)")
-    ax[1].set_ylabel("share of metal ahead of the front on GB cells")
+    ax[1].set_ylabel("share of metal cells ahead of the front on GB cells")
     ax[1].set_ylim(-0.05, 1.05)
     ax[1].legend(fontsize=7)
     ax[1].set_title("where the metal goes")
     ax[2].set_xlabel("time (min)")
-    ax[2].set_ylabel("nuclei formed")
-    ax[2].legend(fontsize=7, loc="upper left")
+    ax[2].set_ylabel("nuclei formed (solid)")
+    ax[2].yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax[2].legend(fontsize=7, loc="lower right")
     ax[2].set_title("nucleation inside the electrolyte")
     fig.savefig(a.output, dpi=120)
     print(f"wrote {a.output}")

@@ -337,7 +337,7 @@ class ElectrodepositionSimulation : public Simulation {
   }
   std::string progress() override {
     char buf[96];
-    std::snprintf(buf, sizeof buf, "V = %.4g mV  front %.4g um", model_.v_cell() * 1e3,
+    std::snprintf(buf, sizeof buf, "V = %.4g mV  metal %.4g um", model_.v_cell() * 1e3,
                   model_.metal_thickness() * 1e6);
     return buf;
   }
