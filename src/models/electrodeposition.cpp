@@ -1006,7 +1006,8 @@ PotentialReport Electrodeposition::advance(double h, const CellControl& control)
             " s, " + short_number(done) + " s into this output interval" +
             (failure.empty() ? std::string(": the front moves too fast for the accuracy target "
                                            "(time.front_move, time.control_change)")
-                             : ": " + failure));
+                             : ": " + failure) +
+            paid_nucleus_hint());
       continue;
     }
     total.newton_iterations += r.newton_iterations;
@@ -1326,6 +1327,16 @@ void Electrodeposition::settle_nuclei(double dt) {
                   xi_.view());
   }
   has_debt_ = owing;
+}
+
+std::string Electrodeposition::paid_nucleus_hint() const {
+  double first = -1.0;
+  for (const NucleusSite& n : sites_)
+    if (n.state == NucleusSite::paid && (first < 0.0 || n.settled < first)) first = n.settled;
+  if (first < 0.0) return "";
+  return ". A nucleus paid off at t = " + short_number(first) +
+         " s grows on as a diffuse island where the field is strong, which this version does "
+         "not resolve over long times (docs/model.md 10.2, \"not yet resolved\")";
 }
 
 bool Electrodeposition::may_pay_off(double dt) const {

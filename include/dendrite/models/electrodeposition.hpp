@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dendrite/core/halo.hpp"
@@ -305,6 +306,8 @@ class Electrodeposition {
   /// The largest share of the last step of dt (rates in rate_) over which no nucleus that
   /// owes dissolves and draws more than kOverdraw of its metal beyond what it holds.
   double overdraw_share(double dt) const;
+  /// For a message: the known limit a run with a paid nucleus meets (empty without one).
+  std::string paid_nucleus_hint() const;
   bool paying_off_ = false;
   int nucleate(double dt);  ///< returns the nuclei formed in this step
   bool i0_varies_ = false;  ///< some phase has an exchange-current factor other than 1
