@@ -122,11 +122,35 @@ void CurrentRamp::record(double t, double h, const CellReading& r) {
   if (s.rest) return;  // no current to share, and V relaxes to 0 by design
   if (!electronic_.fired && fraction > p_.electronic_fraction)
     fire(electronic_, t, k, fraction, electronic_detail(fraction));
+  if (collapse_.fired) return;
+  // Two references: this step's running mean once its own transient has passed, and from
+  // its start the mean of the previous step of the same direction. A collapse early in a
+  // step (nuclei form as soon as the current is raised) leaves no running mean to fall
+  // below, but a cell whose |V| falls as its current rises has lost resistance.
   const double length = s.end - s.begin;
-  const double mean = row.v_abs_time_integral / row.duration;
-  if (!collapse_.fired && row.duration >= p_.collapse_arming * length && mean > 0.0 &&
-      std::abs(r.v_cell) < p_.voltage_collapse * mean)
-    fire(collapse_, t, k, std::abs(r.v_cell) / mean, collapse_detail(std::abs(r.v_cell) / mean));
+  const double running = row.v_abs_time_integral / row.duration;
+  if (row.duration >= p_.collapse_arming * length && running > 0.0 &&
+      std::abs(r.v_cell) < p_.voltage_collapse * running) {
+    const double ratio = std::abs(r.v_cell) / running;
+    fire(collapse_, t, k, ratio, collapse_detail(ratio, "the step's running mean"));
+    return;
+  }
+  const double before = previous_mean(k);
+  if (before > 0.0 && std::abs(r.v_cell) < p_.voltage_collapse * before) {
+    const double ratio = std::abs(r.v_cell) / before;
+    fire(collapse_, t, k, ratio, collapse_detail(ratio, "the previous step's mean"));
+  }
+}
+
+double CurrentRamp::previous_mean(std::size_t k) const {
+  // The last segment before k that carried current in the same direction (rests and the
+  // other half-cycle skipped): a ramp raises |i|, so its mean |V| is a floor for a sound cell.
+  for (std::size_t j = k; j-- > 0;) {
+    if (segs_[j].rest || (segs_[j].current > 0.0) != (segs_[k].current > 0.0)) continue;
+    if (j >= rows_.size() || !(rows_[j].duration > 0.0)) return 0.0;
+    return rows_[j].v_abs_time_integral / rows_[j].duration;
+  }
+  return 0.0;
 }
 
 std::string CurrentRamp::electronic_detail(double fraction) const {
@@ -134,8 +158,8 @@ std::string CurrentRamp::electronic_detail(double fraction) const {
          short_num(p_.electronic_fraction);
 }
 
-std::string CurrentRamp::collapse_detail(double ratio) const {
-  return "|V_cell| at " + short_num(ratio) + " of the step's running mean, below " +
+std::string CurrentRamp::collapse_detail(double ratio, const std::string& reference) const {
+  return "|V_cell| at " + short_num(ratio) + " of " + reference + ", below " +
          short_num(p_.voltage_collapse);
 }
 
@@ -262,6 +286,23 @@ void CurrentRamp::write_result(const std::string& path, double t_end, bool compl
   h5::write_text_atomic(path, os.str());
 }
 
+namespace {
+
+/// A text as a checkpoint series: its length, then a byte per value.
+std::vector<double> text_series(const std::string& text) {
+  std::vector<double> v{double(text.size())};
+  for (unsigned char ch : text) v.push_back(ch);
+  return v;
+}
+
+std::string series_text(const std::vector<double>& v) {
+  std::string text;
+  for (std::size_t k = 1; k < v.size(); ++k) text += char(v[k]);
+  return text;
+}
+
+}  // namespace
+
 void CurrentRamp::save(Checkpoint& c) const {
   std::vector<double> rows{double(rows_.size())};
   for (const Row& r : rows_)
@@ -272,9 +313,10 @@ void CurrentRamp::save(Checkpoint& c) const {
   for (const ShortEvent* e : {&metal_, &electronic_, &collapse_})
     events.insert(events.end(), {e->fired ? 1.0 : 0.0, e->time, double(e->segment), e->value});
   c.series["protocol_events"] = events;
-  // The metal path's text, a byte per value (the soft detectors' are made from their values).
-  c.series["protocol_metal_path"] = std::vector<double>{double(metal_.detail.size())};
-  for (unsigned char ch : metal_.detail) c.series["protocol_metal_path"].push_back(ch);
+  // The metal path's and the collapse's texts, a byte per value (the electronic share's is
+  // made from its value).
+  c.series["protocol_metal_path"] = text_series(metal_.detail);
+  c.series["protocol_collapse_detail"] = text_series(collapse_.detail);
 }
 
 void CurrentRamp::load(const Checkpoint& c) {
@@ -286,11 +328,12 @@ void CurrentRamp::load(const Checkpoint& c) {
   }
   const std::vector<double>& ev = c.series.at("protocol_events");
   ShortEvent* events[] = {&metal_, &electronic_, &collapse_};
-  const std::vector<double>& path = c.series.at("protocol_metal_path");
-  std::string metal_detail;
-  for (std::size_t k = 1; k < path.size(); ++k) metal_detail += char(path[k]);
-  const std::string details[] = {metal_detail, electronic_detail(ev.at(7)),
-                                 collapse_detail(ev.at(11))};
+  // Checkpoints before the collapse's second reference kept no collapse text.
+  const auto collapse_text = c.series.find("protocol_collapse_detail");
+  const std::string details[] = {
+      series_text(c.series.at("protocol_metal_path")), electronic_detail(ev.at(7)),
+      collapse_text != c.series.end() ? series_text(collapse_text->second)
+                                      : collapse_detail(ev.at(11), "the step's running mean")};
   for (int d = 0; d < 3; ++d) {
     if (ev.at(4 * d) == 0.0) continue;
     fire(*events[d], ev[4 * d + 1], std::size_t(ev[4 * d + 2]), ev[4 * d + 3], details[d]);

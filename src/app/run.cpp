@@ -42,6 +42,11 @@ std::string follow_protocol(CurrentRamp& ramp, Simulation& sim, double t, double
   return {};
 }
 
+/// The first line of a message (a numerical stop's reason without its advice).
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
 /// A write killed half-way (kill -9, a crash) leaves "<name>.tmp-<pid>": no run reads them,
 /// and they would pile up. Removed at start, unless the process that writes them is alive.
 void remove_abandoned_temporaries(const std::string& dir) {
@@ -250,6 +255,7 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     if (!(h > 0.0) || !(t + h > t))
       throw std::runtime_error("the time step " + std::to_string(h) + " no longer advances t = " +
                                format_sim_time(cfg, t) + " (time.dt, or the adaptive step)");
+    std::string stop_after_short;
     try {
       sim->step(h);
     } catch (const std::runtime_error& e) {
@@ -260,18 +266,30 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
         t += done;
         ++step;
       }
-      if (recorded_step != step) record_scalars();
-      if (writer.history().empty() || writer.history().back().step != step) write_fields();
-      write_tables();
-      checkpoint(progress.wall_elapsed());
-      throw std::runtime_error(
-          std::string(e.what()) + "\n  the last good state (step " + std::to_string(step) +
-          ", t = " + format_sim_time(cfg, t) + ") is written: fields " + writer.xdmf_path() +
-          ", scalars " + table_path + ", checkpoint " + ckpt_path +
-          "\n  to go on, change what the message names (a shorter time.dt or time.dt_max, a "
-          "lower current, the cell) and run again; the checkpoint resumes only the unchanged "
-          "case (dendrite run " +
-          cfg.source + " --resume)");
+      // A soft short lets its current level run on (section 11), but what follows a short
+      // is not what the ramp measures: a numerical stop there ends the run as shorted.
+      if (ramp && ramp->shorted())
+        stop_after_short = first_line(e.what());
+      else {
+        if (recorded_step != step) record_scalars();
+        if (writer.history().empty() || writer.history().back().step != step) write_fields();
+        write_tables();
+        checkpoint(progress.wall_elapsed());
+        throw std::runtime_error(
+            std::string(e.what()) + "\n  the last good state (step " + std::to_string(step) +
+            ", t = " + format_sim_time(cfg, t) + ") is written: fields " + writer.xdmf_path() +
+            ", scalars " + table_path + ", checkpoint " + ckpt_path +
+            "\n  to go on, change what the message names (a shorter time.dt or time.dt_max, a "
+            "lower current, the cell) and run again; the checkpoint resumes only the unchanged "
+            "case (dendrite run " +
+            cfg.source + " --resume)");
+      }
+    }
+    if (!stop_after_short.empty()) {
+      record_scalars();
+      ended_because = "the cell shorted (" + ramp->first()->detail +
+                      "); the rest of that current step was not run (" + stop_after_short + ")";
+      break;
     }
     last_h = h;
     t = lands ? target : t + h;

@@ -80,6 +80,42 @@ TEST(Protocol, SegmentsByTimeByChargeAlternatingAndWithRests) {
   EXPECT_DOUBLE_EQ(ramp.next_boundary(s[2].begin), s[2].end);
 }
 
+TEST(Protocol, AVoltageThatFallsWhenTheCurrentRisesIsACollapse) {
+  // Alternating 10 s half-cycles at 10 and 20 A/m^2, collapse threshold 0.8.
+  ProtocolConfig p;
+  p.start = 10.0;
+  p.increment = 10.0;
+  p.until = 20.0;
+  p.step_time = 10.0;
+  p.alternate = true;
+  p.voltage_collapse = 0.8;
+  // A sound cell: |V| rises with |i| and changes sign with it; nothing fires.
+  CurrentRamp sound(p);
+  const double v_sound[] = {-0.30, 0.30, -0.55, 0.55};
+  for (int seg = 0; seg < 4; ++seg)
+    for (int n = 1; n <= 10; ++n) sound.record(10.0 * seg + n, 1.0, {v_sound[seg], 0.0, 0.0});
+  EXPECT_FALSE(sound.shorted());
+  // The plating half of step 2 opens at |V| 0.2: below 0.8 of the last plating half's mean
+  // (0.3), so it fires at its first reading, before the running mean could arm; the strip
+  // half in between (another direction) is not the reference.
+  CurrentRamp failing(p);
+  for (int n = 1; n <= 10; ++n) failing.record(n, 1.0, {-0.30, 0.0, 0.0});
+  for (int n = 11; n <= 20; ++n) failing.record(n, 1.0, {0.10, 0.0, 0.0});
+  EXPECT_FALSE(failing.shorted()) << "the strip half has no stripping half before it";
+  failing.record(21.0, 1.0, {-0.20, 0.0, 0.0});
+  ASSERT_TRUE(failing.collapse().fired);
+  EXPECT_EQ(failing.collapse().level, 1);
+  EXPECT_NEAR(failing.collapse().value, 0.2 / 0.3, 1e-12);
+  EXPECT_NE(failing.collapse().detail.find("previous step's mean"), std::string::npos)
+      << failing.collapse().detail;
+  // The running mean still catches a collapse inside a step, once armed.
+  CurrentRamp inside(p);
+  for (int n = 1; n <= 5; ++n) inside.record(n, 1.0, {-0.30, 0.0, 0.0});
+  inside.record(6.0, 1.0, {-0.20, 0.0, 0.0});
+  ASSERT_TRUE(inside.collapse().fired);
+  EXPECT_NE(inside.collapse().detail.find("running mean"), std::string::npos);
+}
+
 TEST(Protocol, CaseFilesAreReadAndRefusedByKey) {
   const RunConfig c = parse_config(ramp_case(kRamp, "", "out"), "ramp.yaml");
   EXPECT_TRUE(c.protocol.present);
@@ -275,6 +311,111 @@ TEST(Protocol, AResumedRampLogsAndDetectsAsAnUninterruptedOne) {
     EXPECT_EQ(slurp(a + "/scalars.csv"), slurp(b + "/scalars.csv")) << stop;
   }
   fs::remove_all(base);
+}
+
+/// The rows of a run's nuclei.csv: (on a grain boundary, formed at s).
+std::vector<std::pair<bool, double>> nuclei_of(const fs::path& dir) {
+  std::ifstream in(dir / "nuclei.csv");
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::pair<bool, double>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    rows.emplace_back(cells.back() == "1", std::stod(cells.at(7)));
+  }
+  return rows;
+}
+
+TEST(Protocol, AColderNzspCellFailsByNucleationAtALowerCurrent) {
+  // T1 (issue 13) through a failure mechanism of issue 12: the shipped NZSP ramp with two
+  // electron-conducting channels (inputs/examples/nzsp_ccd_nucleation.yaml). Metal
+  // nucleates at the channels' far end once the ohmic drop i x / sigma_ion(T) builds the
+  // overpotential, the islands take the current and |V| collapses. From 25 to 90 degC
+  // sigma_ion rises 5.8-fold and the interface resistance 17-fold: the CCD must rise. The
+  // same cell at 25 degC with the channels' electronic conduction removed never shorts: the
+  // failure is the nucleation, not the ramp.
+  const std::string example = inputs_dir() + "/examples/nzsp_ccd_nucleation.yaml";
+  const fs::path base =
+      fs::temp_directory_path() / ("dendrite_ramp_t1_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  RunOptions quiet;
+  quiet.quiet = true;
+  auto ramp_at = [&](const std::string& name, std::vector<std::string> set) {
+    RunConfig cfg = load_config(example, set);
+    cfg.output.dir = (base / name).string();
+    std::ostringstream log;
+    run_case(cfg, quiet, log);
+    return slurp((base / name / "ccd.json").string());
+  };
+  auto ccd_of = [](const std::string& result) {
+    const auto at = result.find("\"ccd_A_m2\": ");
+    return at == std::string::npos ? -1.0 : std::stod(result.substr(at + 12));
+  };
+  const std::string cold = ramp_at("25", {"cell.temperature=25 degC"});
+  const std::string warm = ramp_at("90", {"cell.temperature=90 degC"});
+  const std::string cold_no_channels = ramp_at(
+      "25_blocked",
+      {"cell.temperature=25 degC", "microstructure.grain_boundary_scaling.electronic=1e-6"});
+  const double ccd_cold = ccd_of(cold), ccd_warm = ccd_of(warm);
+  std::printf(
+      "T1: CCD %.0f mA/cm^2 at 25 degC, %.0f mA/cm^2 at 90 degC (steps of 20 mA/cm^2 "
+      "and 0.1 mAh/cm^2)\n",
+      0.1 * ccd_cold, 0.1 * ccd_warm);
+  ASSERT_NE(cold.find("\"shorted\": true"), std::string::npos) << cold;
+  ASSERT_NE(warm.find("\"shorted\": true"), std::string::npos) << warm;
+  EXPECT_GT(ccd_warm, ccd_cold) << "T1: the warmer cell, lower in resistance, holds more current";
+  for (const std::string& r : {cold, warm})
+    EXPECT_EQ(step_of(r, "voltage_collapse"), int(std::lround(ccd_of(r) / 200.0))) << r;
+  // Nuclei made the short: they formed, >= 80 % on the channels, before the collapse fired.
+  for (const auto& [run, result] : {std::pair{"25", cold}, std::pair{"90", warm}}) {
+    const auto nuclei = nuclei_of(base / run);
+    ASSERT_FALSE(nuclei.empty()) << run;
+    int on_gb = 0;
+    for (const auto& [gb, time] : nuclei) on_gb += gb ? 1 : 0;
+    EXPECT_GE(on_gb, 0.8 * double(nuclei.size())) << run;
+    const auto fired = result.find("\"time_s\": ", result.find("\"voltage_collapse\": {"));
+    EXPECT_LE(nuclei.front().second, std::stod(result.substr(fired + 10))) << run;
+  }
+  EXPECT_NE(cold_no_channels.find("\"shorted\": false"), std::string::npos) << cold_no_channels;
+  EXPECT_TRUE(nuclei_of(base / "25_blocked").empty());
+  fs::remove_all(base);
+}
+
+TEST(Protocol, ANumericalStopAfterAShortEndsTheRampAsShorted) {
+  // A soft short lets its level run on, and there the paid nuclei of the T1 cell grow into a
+  // step that falls below dt_min (docs/model.md 10.2): the run ends as shorted, with the stop
+  // named, instead of as a failed run. The T1 cell held at 60 mA/cm^2 for 10 min: the
+  // collapse fires at ~196 s with steps never below 0.22 s; after it they fall to 0.03 s.
+  std::string text = slurp(inputs_dir() + "/examples/nzsp_ccd_nucleation.yaml");
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  replace("../microstructures/", inputs_dir() + "/microstructures/");
+  replace("start: 20 mA/cm^2", "start: 60 mA/cm^2");
+  replace("step_charge: 0.1 mAh/cm^2", "step_time: 10 min");
+  replace("grid: {dx: 0.5 um}", "grid: {dx: 0.5 um}\ntime: {dt: auto, dt_min: 0.1 s}");
+  const fs::path dir =
+      fs::temp_directory_path() / ("dendrite_ramp_stop_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  RunConfig cfg = parse_config(text, "held.yaml");
+  cfg.output.dir = dir.string();
+  RunOptions quiet;
+  quiet.quiet = true;
+  std::ostringstream log;
+  const RunSummary s = run_case(cfg, quiet, log);
+  EXPECT_TRUE(s.completed);
+  EXPECT_LT(s.time, 600.0) << "the level was cut short";
+  EXPECT_NE(s.ended_because.find("the cell shorted (|V_cell|"), std::string::npos)
+      << s.ended_because;
+  EXPECT_NE(s.ended_because.find("time.dt_min"), std::string::npos) << s.ended_because;
+  const std::string result = slurp((dir / "ccd.json").string());
+  EXPECT_NE(result.find("\"shorted\": true"), std::string::npos) << result;
+  EXPECT_NE(result.find("\"ccd_A_m2\": 600,"), std::string::npos) << result;
+  fs::remove_all(dir);
 }
 
 }  // namespace

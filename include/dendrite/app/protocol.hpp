@@ -9,7 +9,9 @@
 /// electrode (the run's stop_reason), or (b) a soft short: the electronic share of the
 /// current |i_e| / (|i_ion| + |i_e|) above `electronic_fraction`, or |V_cell| below
 /// `voltage_collapse` times the running mean of |V_cell| over the step so far (armed after
-/// the first `collapse_arming` of the step, when the step's own transient has passed).
+/// the first `collapse_arming` of the step, when the step's own transient has passed) or
+/// times the mean |V_cell| of the previous step in the same direction (from the step's start:
+/// a ramp raises |i|, so a sound cell's |V| does not fall below it).
 /// The CCD is the current density of the step in which the first detector fires.
 
 #include <cstdint>
@@ -106,7 +108,9 @@ class CurrentRamp {
   std::string protocol_text() const;
   double highest_reached() const;  ///< A/m^2, the largest |current| of the segments begun
   std::string electronic_detail(double fraction) const;
-  std::string collapse_detail(double ratio) const;
+  std::string collapse_detail(double ratio, const std::string& reference) const;
+  /// Mean |V_cell| of the last segment before k with current in k's direction (0: none).
+  double previous_mean(std::size_t k) const;
 
   ProtocolConfig p_;
   std::vector<ProtocolSegment> segs_;
