@@ -20,6 +20,7 @@
 #include "dendrite/io/insitu.hpp"
 #include "dendrite/io/units.hpp"
 #include "dendrite/models/allen_cahn.hpp"
+#include "dendrite/models/cell_setup.hpp"
 #include "dendrite/models/electrodeposition.hpp"
 
 namespace dnd {
@@ -440,6 +441,19 @@ void read_nucleation(const Entry& e, RunConfig& cfg) {
   const CellSpec& c = cfg.cell.spec;
   if (c.formulation != Formulation::gibbs_thomson)
     e.fail("nuclei are inserted into the profile of formulation: gibbs_thomson");
+  // A paid nucleus is an island in the field: where w is not well below the Wagner length,
+  // its diffuse tail reacts unlike the front it belongs to and outruns it (measured, 10.2).
+  if (const double lw = wagner_length(c); c.interface_width * kWagnerWidths > lw) {
+    std::ostringstream os;
+    os.precision(3);
+    os << "the interface width w = " << c.interface_width * 1e6
+       << " um does not resolve the Wagner length sigma_ion R_int = " << lw * 1e6 << " um of "
+       << c.electrolyte.name << " at " << c.temperature - 273.15
+       << " degC: an island grown from a nucleus outruns its own profile there "
+          "(docs/model.md 10.2). Use interface_width <= "
+       << lw / kWagnerWidths * 1e6 << " um (with a grid.dx that resolves it)";
+    e.fail(os.str());
+  }
   NucleationParams& n = cfg.cell.nucleation;
   n.enabled = true;
   n.rate = positive(e.at("rate"), Kind::volumetric_rate);

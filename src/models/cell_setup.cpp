@@ -22,6 +22,11 @@ double exchange_current(const CellSpec& c) {
   return echem::kGas * c.temperature / (c.metal.valence * echem::kFaraday * r_int);
 }
 
+double wagner_length(const CellSpec& c) {
+  return c.electrolyte.sigma_ion.at(c.temperature) /
+         c.electrolyte.conductance_int.at(c.temperature);
+}
+
 Grid cell_grid(const CellSpec& c) {
   Grid g;
   g.dim = c.dim;

@@ -1334,9 +1334,20 @@ std::string Electrodeposition::paid_nucleus_hint() const {
   for (const NucleusSite& n : sites_)
     if (n.state == NucleusSite::paid && (first < 0.0 || n.settled < first)) first = n.settled;
   if (first < 0.0) return "";
-  return ". A nucleus paid off at t = " + short_number(first) +
-         " s grows on as a diffuse island where the field is strong, which this version does "
-         "not resolve over long times (docs/model.md 10.2, \"not yet resolved\")";
+  std::string hint = ". A nucleus paid off at t = " + short_number(first) +
+                     " s grows on as an island in the field";
+  // sigma_ion R_int with R_int = 1 / (i0 f), the linear interface resistance.
+  const interface::FrontKinetics& k = p_.interface.kinetics;
+  const double wagner = p_.sigma.ion / (k.i0 * k.f);
+  if (k.i0 > 0.0 && k.width * kWagnerWidths > wagner)
+    hint +=
+        ", and the interface width w = " + short_number(k.width * 1e6) +
+        " um does not resolve the Wagner length sigma_ion R_int = " + short_number(wagner * 1e6) +
+        " um: its diffuse tail outruns it (docs/model.md 10.2; use w <= " +
+        short_number(wagner / kWagnerWidths * 1e6) + " um)";
+  else
+    hint += " (docs/model.md 10.2)";
+  return hint;
 }
 
 bool Electrodeposition::may_pay_off(double dt) const {

@@ -128,6 +128,25 @@ TEST(ConfigMicrostructure, MechanicalGateNeedsFractureResistances) {
   EXPECT_NE(e.find("nzsp.yaml) gives no fracture_resistance"), std::string::npos) << e;
 }
 
+TEST(ConfigMicrostructure, NucleationNeedsAWidthThatResolvesTheWagnerLength) {
+  // docs/model.md 10.2: a paid nucleus keeps its profile only where w <= sigma_ion R_int / 3.
+  // The shipped channel example passes at 30 degC (4.5 um = 3 w); at 60 degC its interface
+  // resistance (0.41 eV) falls fourfold and the case is refused at its nucleation block.
+  const std::string example = inputs_dir() + "/examples/nucleation_gb_channels_2d.yaml";
+  EXPECT_TRUE(load_config(example).cell.nucleation.enabled);
+  std::string msg;
+  try {
+    load_config(example, {"cell.temperature=60 degC"});
+  } catch (const ConfigError& x) {
+    msg = x.what();
+  }
+  EXPECT_NE(msg.find("nucleation_gb_channels_2d.yaml:38:3: nucleation: the interface width w = "
+                     "1.5 um does not resolve the Wagner length sigma_ion R_int = 1.1 um"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("Use interface_width <= 0.365 um"), std::string::npos) << msg;
+}
+
 TEST(ConfigMicrostructure, NucleationBlockIsReadAndBadValuesAreRefused) {
   // Issue 12, item 1: J_ref with its units, sigma_ref, gamma (the cell's unless given), the
   // nucleus radius (w unless given; never below w) and the seed.

@@ -151,7 +151,7 @@ assert r.returncode == 0, r.stderr
 nuc = run_example("nucleation_gb_channels_2d.yaml",
                   [("file: ../microstructures/gb_channels_2d.raw",
                     "file: " + os.path.join(a.source, "inputs/microstructures/gb_channels_2d.raw")),
-                   ("duration: 10 min", "duration: 1 min"), ("every: 1 min", "every: 30 s")], "nuclei")
+                   ("duration: 40 min", "duration: 1 min"), ("every: 4 min", "every: 30 s")], "nuclei")
 with open(os.path.join(nuc, "nuclei.csv")) as f:
     rows = list(csv.DictReader(f))
 assert rows and all(r["on_grain_boundary"] == "1" and float(r["x_m"]) > 100e-6 for r in rows), rows

@@ -65,6 +65,11 @@ CellSpec reference_na_nzsp();
 
 /// Exchange current density i0 = R T / (n F R_int(T)) (A/m^2).
 double exchange_current(const CellSpec& c);
+/// Wagner length sigma_ion(T) R_int(T) (m): the distance over which the interface resistance
+/// spreads the current along a metal | electrolyte interface. A diffuse front resolves how
+/// the current divides only where w is well below it (docs/model.md 10.2): nucleation needs
+/// w <= wagner_length / kWagnerWidths (electrodeposition.hpp).
+double wagner_length(const CellSpec& c);
 Grid cell_grid(const CellSpec& c);
 ElectrodepositionParams cell_params(const CellSpec& c);
 /// Flat anode of anode_thickness with the equilibrium tanh profile.

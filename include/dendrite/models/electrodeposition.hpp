@@ -66,6 +66,11 @@ struct NucleationParams {
   std::uint64_t seed = 1;
 };
 
+/// Interface widths that the Wagner length sigma_ion R_int must span for islands (nuclei
+/// once paid) to keep their profile in the field (docs/model.md 10.2): measured, a paid
+/// nucleus stopped the run at 0.3 and 1 widths and grew on for 40 min at 3 and 10.
+inline constexpr double kWagnerWidths = 3.0;
+
 struct ElectrodepositionParams {
   Formulation formulation = Formulation::gibbs_thomson;
   allen_cahn::Params capillary;  ///< L_sigma, kappa, W of eq. (20) (chen2015)
