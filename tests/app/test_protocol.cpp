@@ -2,6 +2,7 @@
 // short detectors and the result file, through the run driver.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -49,12 +50,18 @@ std::string ramp_case(const std::string& protocol, const std::string& shapes,
 const char* kRamp =
     "protocol: {start: 0.5 mA/cm^2, increment: 0.5 mA/cm^2, until: 2 mA/cm^2, step_time: 2 min}\n";
 
-TEST(Protocol, SegmentsByTimeByChargeAlternatingAndWithRests) {
+/// Steps of `step_time` from `start` by `increment` to `until` (A/m^2), plating only.
+ProtocolConfig steps_of(double step_time, double start, double increment, double until) {
   ProtocolConfig p;
-  p.start = 5.0;
-  p.increment = 5.0;
-  p.until = 20.0;
-  p.step_time = 60.0;
+  p.start = start;
+  p.increment = increment;
+  p.until = until;
+  p.step_time = step_time;
+  return p;
+}
+
+TEST(Protocol, SegmentsByTimeByChargeAlternatingAndWithRests) {
+  ProtocolConfig p = steps_of(60.0, 5.0, 5.0, 20.0);
   std::vector<ProtocolSegment> s = protocol_segments(p);
   ASSERT_EQ(s.size(), 4u);
   EXPECT_DOUBLE_EQ(s[3].current, 20.0);
@@ -82,11 +89,7 @@ TEST(Protocol, SegmentsByTimeByChargeAlternatingAndWithRests) {
 
 TEST(Protocol, AVoltageThatFallsWhenTheCurrentRisesIsACollapse) {
   // Alternating 10 s half-cycles at 10 and 20 A/m^2, collapse threshold 0.8.
-  ProtocolConfig p;
-  p.start = 10.0;
-  p.increment = 10.0;
-  p.until = 20.0;
-  p.step_time = 10.0;
+  ProtocolConfig p = steps_of(10.0, 10.0, 10.0, 20.0);
   p.alternate = true;
   p.voltage_collapse = 0.8;
   // A sound cell: |V| rises with |i| and changes sign with it; nothing fires.
@@ -384,10 +387,12 @@ TEST(Protocol, AColderNzspCellFailsByNucleationAtALowerCurrent) {
 }
 
 TEST(Protocol, ANumericalStopAfterAShortEndsTheRampAsShorted) {
-  // A soft short lets its level run on, and there the paid nuclei of the T1 cell grow into a
-  // step that falls below dt_min (docs/model.md 10.2): the run ends as shorted, with the stop
-  // named, instead of as a failed run. The T1 cell held at 60 mA/cm^2 for 10 min: the
-  // collapse fires at ~196 s with steps never below 0.22 s; after it they fall to 0.03 s.
+  // A soft short lets its level run on. The T1 cell held at 60 mA/cm^2 for 10 min: nuclei
+  // form on a channel at once, the outermost are paid and grow from the channel's end toward
+  // the counter electrode, |V| collapses at ~196 s (steps never below 0.22 s until then), and
+  // as the island's tail nears the electrode the step falls to 0.03 s. With dt_min 0.1 s
+  // that is a numerical stop after the short: the run ends as shorted, with the stop named,
+  // instead of as a failed run.
   std::string text = slurp(inputs_dir() + "/examples/nzsp_ccd_nucleation.yaml");
   auto replace = [&text](const std::string& from, const std::string& to) {
     const auto at = text.find(from);
@@ -415,6 +420,27 @@ TEST(Protocol, ANumericalStopAfterAShortEndsTheRampAsShorted) {
   const std::string result = slurp((dir / "ccd.json").string());
   EXPECT_NE(result.find("\"shorted\": true"), std::string::npos) << result;
   EXPECT_NE(result.find("\"ccd_A_m2\": 600,"), std::string::npos) << result;
+  // The paid islands grew on beyond the channels' end (145 um into the electrolyte).
+  int paid = 0;
+  std::ifstream nuclei(dir / "nuclei.csv");
+  for (std::string line; std::getline(nuclei, line);)
+    paid += line.find(",paid,") != std::string::npos ? 1 : 0;
+  EXPECT_GE(paid, 1);
+  std::ifstream table(dir / "scalars.csv");
+  std::string header, row, last;
+  std::getline(table, header);
+  while (std::getline(table, row)) last = row;
+  std::vector<std::string> names, values;
+  for (auto [text, out] : {std::pair{&header, &names}, std::pair{&last, &values}}) {
+    std::stringstream ss(*text);
+    for (std::string c; std::getline(ss, c, ',');) out->push_back(c);
+  }
+  const auto deepest = std::find(names.begin(), names.end(), "deepest_m") - names.begin();
+  ASSERT_LT(std::size_t(deepest), values.size());
+  const double anode = 5e-6, channel_end = anode + 145e-6;
+  std::printf("deepest metal at the stop: %.2f um (channels end at %.0f um)\n",
+              1e6 * std::stod(values[deepest]), 1e6 * channel_end);
+  EXPECT_GT(std::stod(values[deepest]), channel_end + 10e-6);
   fs::remove_all(dir);
 }
 
