@@ -132,8 +132,14 @@ def plot_map(study_dir, axes, table, currents):
 
 
 def plot_trace(study_dir, point):
-    """V_cell per step (scalars.csv) over the applied current of each segment (protocol.csv)."""
-    d = os.path.join(study_dir, "points", point)
+    """The voltage trace of one point of a study, as STUDY_DIR/trace_POINT.png."""
+    path = os.path.join(study_dir, f"trace_{point}.png")
+    return draw_trace(os.path.join(study_dir, "points", point), point, path)
+
+
+def draw_trace(d, name, path):
+    """V_cell per step (scalars.csv of run folder d) over the applied current of each segment
+    (protocol.csv), with when each short detector fired (ccd.json); written to path."""
     data = np.genfromtxt(os.path.join(d, "scalars.csv"), delimiter=",", names=True)
     with open(os.path.join(d, "protocol.csv")) as f:
         segments = list(csv.DictReader(f))
@@ -156,7 +162,7 @@ def plot_trace(study_dir, point):
     total = np.abs(data["i_ionic_A_m2"]) + np.abs(data["i_electronic_A_m2"])
     share = np.divide(np.abs(data["i_electronic_A_m2"]), total, out=np.zeros_like(total),
                       where=total > 0)
-    ax[0].set_title(f"{point}: largest electronic share {share.max():.2f}")
+    ax[0].set_title(f"{name}: largest electronic share {share.max():.2f}")
     # When each short detector fired (ccd.json), on both panels.
     ccd_path = os.path.join(d, "ccd.json")
     if os.path.exists(ccd_path):
@@ -170,7 +176,6 @@ def plot_trace(study_dir, point):
                 ax[1].annotate(f"{name.replace('_', ' ')} (step {event['step']})",
                                (event["time_s"] / 60.0, ax[1].get_ylim()[1]), rotation=90,
                                va="top", ha="right", fontsize=7, color=color)
-    path = os.path.join(study_dir, f"trace_{point}.png")
     fig.savefig(path, dpi=120)
     return path
 

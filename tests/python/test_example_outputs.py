@@ -5,6 +5,7 @@ h5py, check shapes and geometry), then make the PNG plots with the post-processi
 Exit status 0 means every check passed."""
 import argparse
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -158,6 +159,19 @@ assert rows and all(r["on_grain_boundary"] == "1" and float(r["x_m"]) > 100e-6 f
 table = np.genfromtxt(os.path.join(nuc, "scalars.csv"), delimiter=",", names=True)
 assert table["deepest_m"][-1] > table["tip_m"][-1] + 100e-6, "the deepest metal is ahead of the front"
 make_plots(nuc, [("plot_nuclei.py", [], "nuclei.png")])
+
+# The CCD ramp through nucleation (issue 13, T1) as shipped at 25 degC: the ramp ends in the
+# step that nucleates, ccd.json says so, and the cycler's trace is drawn.
+ramp = run_example("nzsp_ccd_nucleation.yaml",
+                   [("file: ../microstructures/gb_channels_2d.raw",
+                     "file: " + os.path.join(a.source, "inputs/microstructures/gb_channels_2d.raw"))],
+                   "ccd_nucleation")
+with open(os.path.join(ramp, "ccd.json")) as f:
+    result = json.load(f)
+assert result["shorted"] and result["detectors"]["voltage_collapse"], result
+with open(os.path.join(ramp, "nuclei.csv")) as f:
+    assert list(csv.DictReader(f)), "the short comes with nuclei"
+make_plots(ramp, [("plot_protocol.py", [], "protocol.png")])
 
 # The liquid benchmark's quick example, shortened: its fields are in the XDMF, the concentration
 # is a site fraction that the far side holds at c0, the cations balance the inflow, and the
