@@ -144,7 +144,7 @@ void CurrentRamp::record(double t, double h, const CellReading& r) {
 
 double CurrentRamp::previous_mean(std::size_t k) const {
   // The last segment before k that carried current in the same direction (rests and the
-  // other half-cycle skipped): a ramp raises |i|, so its mean |V| is a floor for a sound cell.
+  // other half-cycle skipped): a ramp raises |i|, so a sound cell stays near or above its mean |V|.
   for (std::size_t j = k; j-- > 0;) {
     if (segs_[j].rest || (segs_[j].current > 0.0) != (segs_[k].current > 0.0)) continue;
     if (j >= rows_.size() || !(rows_[j].duration > 0.0)) return 0.0;

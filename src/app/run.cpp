@@ -255,7 +255,8 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
     if (!(h > 0.0) || !(t + h > t))
       throw std::runtime_error("the time step " + std::to_string(h) + " no longer advances t = " +
                                format_sim_time(cfg, t) + " (time.dt, or the adaptive step)");
-    std::string stop_after_short;
+    bool stopped_after_short = false;
+    std::string stop_reason;
     try {
       sim->step(h);
     } catch (const std::runtime_error& e) {
@@ -265,12 +266,15 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
       if (done > 0.0) {
         t += done;
         ++step;
+        last_h = done;
+        if (ramp) ramp->record(t, done, sim->reading());  // the cycler logs what was run
       }
       // A soft short lets its current level run on (section 11), but what follows a short
       // is not what the ramp measures: a numerical stop there ends the run as shorted.
-      if (ramp && ramp->shorted())
-        stop_after_short = first_line(e.what());
-      else {
+      if (ramp && ramp->shorted()) {
+        stopped_after_short = true;
+        stop_reason = first_line(e.what());
+      } else {
         if (recorded_step != step) record_scalars();
         if (writer.history().empty() || writer.history().back().step != step) write_fields();
         write_tables();
@@ -285,11 +289,10 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
             cfg.source + " --resume)");
       }
     }
-    if (!stop_after_short.empty()) {
-      record_scalars();
+    if (stopped_after_short) {
       ended_because = "the cell shorted (" + ramp->first()->detail +
-                      "); the rest of that current step was not run (" + stop_after_short + ")";
-      break;
+                      "); the rest of that current step was not run (" + stop_reason + ")";
+      break;  // the last state is recorded and written after the loop
     }
     last_h = h;
     t = lands ? target : t + h;
@@ -337,10 +340,8 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   s.completed = !interrupted && (t >= cfg.time.end - eps || !ended_because.empty());
   s.ended_because = ended_because;
   if (!interrupted) {
-    if (writer.history().empty() || writer.history().back().step != step) {
-      record_scalars();
-      write_fields();
-    }
+    if (recorded_step != step) record_scalars();
+    if (writer.history().empty() || writer.history().back().step != step) write_fields();
     checkpoint(progress.wall_elapsed());
   }
   write_tables();

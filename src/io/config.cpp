@@ -443,7 +443,7 @@ void read_nucleation(const Entry& e, RunConfig& cfg) {
     e.fail("nuclei are inserted into the profile of formulation: gibbs_thomson");
   // A paid nucleus is an island in the field: where w is not well below the Wagner length,
   // its diffuse tail reacts unlike the front it belongs to and outruns it (measured, 10.2).
-  if (const double lw = wagner_length(c); c.interface_width * kWagnerWidths > lw) {
+  if (const double lw = wagner_length(c); c.interface_width * kWagnerWidths > lw * (1.0 + 1e-9)) {
     std::ostringstream os;
     os.precision(3);
     os << "the interface width w = " << c.interface_width * 1e6
@@ -451,7 +451,8 @@ void read_nucleation(const Entry& e, RunConfig& cfg) {
        << c.electrolyte.name << " at " << c.temperature - 273.15
        << " degC: an island grown from a nucleus outruns its own profile there "
           "(docs/model.md 10.2). Use interface_width <= "
-       << lw / kWagnerWidths * 1e6 << " um (with a grid.dx that resolves it)";
+       << std::floor(lw / kWagnerWidths * 1e9 * (1.0 + 1e-9)) / 1e3  // down: the advice passes
+       << " um (with a grid.dx that resolves it)";
     e.fail(os.str());
   }
   NucleationParams& n = cfg.cell.nucleation;

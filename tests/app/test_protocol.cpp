@@ -99,8 +99,8 @@ TEST(Protocol, AVoltageThatFallsWhenTheCurrentRisesIsACollapse) {
     for (int n = 1; n <= 10; ++n) sound.record(10.0 * seg + n, 1.0, {v_sound[seg], 0.0, 0.0});
   EXPECT_FALSE(sound.shorted());
   // The plating half of step 2 opens at |V| 0.2: below 0.8 of the last plating half's mean
-  // (0.3), so it fires at its first reading, before the running mean could arm; the strip
-  // half in between (another direction) is not the reference.
+  // (0.3), so it fires at its first reading (the running mean is |V| itself there); the
+  // strip half in between (another direction) is not the reference.
   CurrentRamp failing(p);
   for (int n = 1; n <= 10; ++n) failing.record(n, 1.0, {-0.30, 0.0, 0.0});
   for (int n = 11; n <= 20; ++n) failing.record(n, 1.0, {0.10, 0.0, 0.0});
@@ -111,6 +111,23 @@ TEST(Protocol, AVoltageThatFallsWhenTheCurrentRisesIsACollapse) {
   EXPECT_NEAR(failing.collapse().value, 0.2 / 0.3, 1e-12);
   EXPECT_NE(failing.collapse().detail.find("previous step's mean"), std::string::npos)
       << failing.collapse().detail;
+  // With rests between the halves, a strip half's reference is the last strip half, not
+  // the rest before it (whose current, 0, is not plating either).
+  ProtocolConfig rested = p;
+  rested.rest = 5.0;
+  CurrentRamp with_rests(rested);
+  const double v_rested[] = {-0.30, 0.0, 0.30, 0.0, -0.55, 0.0};  // plate, rest, strip, ...
+  const double length[] = {10, 5, 10, 5, 10, 5};
+  double t = 0.0;
+  for (int seg = 0; seg < 6; ++seg)
+    for (int n = 0; n < int(length[seg]); ++n)
+      with_rests.record(t += 1.0, 1.0, {v_rested[seg], 0.0, 0.0});
+  EXPECT_FALSE(with_rests.shorted());
+  with_rests.record(t += 1.0, 1.0,
+                    {0.10, 0.0, 0.0});  // the second strip half opens at 1/3 of the first
+  ASSERT_TRUE(with_rests.collapse().fired);
+  EXPECT_EQ(with_rests.segments()[std::size_t(with_rests.collapse().segment)].current, -20.0);
+  EXPECT_NEAR(with_rests.collapse().value, 0.1 / 0.3, 1e-12);
   // The running mean still catches a collapse inside a step, once armed.
   CurrentRamp inside(p);
   for (int n = 1; n <= 5; ++n) inside.record(n, 1.0, {-0.30, 0.0, 0.0});
@@ -336,7 +353,7 @@ TEST(Protocol, AColderNzspCellFailsByNucleationAtALowerCurrent) {
   // electron-conducting channels (inputs/examples/nzsp_ccd_nucleation.yaml). Metal
   // nucleates at the channels' far end once the ohmic drop i x / sigma_ion(T) builds the
   // overpotential, the islands take the current and |V| collapses. From 25 to 90 degC
-  // sigma_ion rises 5.8-fold and the interface resistance 17-fold: the CCD must rise. The
+  // sigma_ion rises 5.8-fold and the interface resistance falls 14-fold: the CCD must rise. The
   // same cell at 25 degC with the channels' electronic conduction removed never shorts: the
   // failure is the nucleation, not the ramp.
   const std::string example = inputs_dir() + "/examples/nzsp_ccd_nucleation.yaml";
@@ -429,7 +446,13 @@ TEST(Protocol, ANumericalStopAfterAShortEndsTheRampAsShorted) {
   std::ifstream table(dir / "scalars.csv");
   std::string header, row, last;
   std::getline(table, header);
-  while (std::getline(table, row)) last = row;
+  long previous_step = -1;
+  while (std::getline(table, row)) {
+    const long row_step = std::stol(row);
+    EXPECT_GT(row_step, previous_step) << "one row per step";
+    previous_step = row_step;
+    last = row;
+  }
   std::vector<std::string> names, values;
   for (auto [text, out] : {std::pair{&header, &names}, std::pair{&last, &values}}) {
     std::stringstream ss(*text);

@@ -11,7 +11,7 @@
 /// `voltage_collapse` times the running mean of |V_cell| over the step so far (armed after
 /// the first `collapse_arming` of the step, when the step's own transient has passed) or
 /// times the mean |V_cell| of the previous step in the same direction (from the step's start:
-/// a ramp raises |i|, so a sound cell's |V| does not fall below it).
+/// a ramp raises |i|, so a sound cell's |V| stays near or above it).
 /// The CCD is the current density of the step in which the first detector fires.
 
 #include <cstdint>
