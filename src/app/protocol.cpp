@@ -29,6 +29,13 @@ std::string short_num(double v) {
   return buf;
 }
 
+/// A ratio or fraction for people: 4 significant digits.
+std::string ratio_num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
 std::string ma_cm2(double i) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.4g mA/cm^2", i / 10.0);
@@ -154,12 +161,12 @@ double CurrentRamp::previous_mean(std::size_t k) const {
 }
 
 std::string CurrentRamp::electronic_detail(double fraction) const {
-  return "electronic share of the current " + short_num(fraction) + " > " +
+  return "electronic share of the current " + ratio_num(fraction) + " > " +
          short_num(p_.electronic_fraction);
 }
 
 std::string CurrentRamp::collapse_detail(double ratio, const std::string& reference) const {
-  return "|V_cell| at " + short_num(ratio) + " of " + reference + ", below " +
+  return "|V_cell| at " + ratio_num(ratio) + " of " + reference + ", below " +
          short_num(p_.voltage_collapse);
 }
 
@@ -224,15 +231,15 @@ std::string CurrentRamp::summary() const {
   const ShortEvent* e = first();
   if (!e) return "no short up to " + ma_cm2(p_.until) + " (" + protocol_text() + ")";
   std::ostringstream os;
-  os << "CCD " << ma_cm2(std::abs(e->current)) << ": shorted in step " << e->level + 1
+  os << "CCD " << ma_cm2(std::abs(e->current)) << ": shorted in current step " << e->level + 1
      << " at t = " << short_num(e->time) << " s (" << protocol_text() << ")";
   const char* names[] = {"metal path", "electronic share", "voltage collapse"};
   const ShortEvent* events[] = {&metal_, &electronic_, &collapse_};
   for (int d = 0; d < 3; ++d) {
     os << "\n  " << names[d] << ": ";
     if (events[d]->fired)
-      os << "fired at t = " << short_num(events[d]->time) << " s in step " << events[d]->level + 1
-         << " (" << events[d]->detail << ")";
+      os << "fired at t = " << short_num(events[d]->time) << " s in current step "
+         << events[d]->level + 1 << " (" << events[d]->detail << ")";
     else
       os << "did not fire";
   }

@@ -340,8 +340,13 @@ RunSummary run_case(const RunConfig& cfg, const RunOptions& opt, std::ostream& l
   s.completed = !interrupted && (t >= cfg.time.end - eps || !ended_because.empty());
   s.ended_because = ended_because;
   if (!interrupted) {
-    if (recorded_step != step) record_scalars();
-    if (writer.history().empty() || writer.history().back().step != step) write_fields();
+    // The last state, unless an output holds it (fields and a scalar row are written
+    // together; a run resumed at its end has both) or its row was recorded without fields
+    // (a stop after a short, section 11).
+    if (writer.history().empty() || writer.history().back().step != step) {
+      if (recorded_step != step) record_scalars();
+      write_fields();
+    }
     checkpoint(progress.wall_elapsed());
   }
   write_tables();

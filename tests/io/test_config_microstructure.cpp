@@ -140,8 +140,15 @@ TEST(ConfigMicrostructure, NucleationNeedsAWidthThatResolvesTheWagnerLength) {
   } catch (const ConfigError& x) {
     msg = x.what();
   }
-  EXPECT_NE(msg.find("nucleation_gb_channels_2d.yaml:38:3: nucleation: the interface width w = "
-                     "1.5 um does not resolve the Wagner length sigma_ion R_int = 1.1 um"),
+  // The message points into the nucleation block (its first key, a line below it).
+  std::ifstream in(example);
+  int line = 0, block = 0;
+  for (std::string text; std::getline(in, text) && block == 0;)
+    if (++line, text.rfind("nucleation:", 0) == 0) block = line;
+  ASSERT_GT(block, 0);
+  EXPECT_NE(msg.find("nucleation_gb_channels_2d.yaml:" + std::to_string(block + 1) +
+                     ":3: nucleation: the interface width w = 1.5 um does not resolve the "
+                     "Wagner length sigma_ion R_int = 1.1 um"),
             std::string::npos)
       << msg;
   EXPECT_NE(msg.find("Use interface_width <= 0.365 um"), std::string::npos) << msg;
