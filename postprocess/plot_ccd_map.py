@@ -99,10 +99,12 @@ def plot_map(study_dir, axes, table, currents):
         xnum = [number(label) for label in labels]
         use_numbers = all(v is not None for v in xnum)
         xpos = xnum if use_numbers else list(range(len(keys)))
-        for x, (k, s) in zip(xpos, table.items()):
-            ax[0].scatter([x] * len(s["ccd"]), s["ccd"], color="C0", alpha=0.6)
+        for m, (x, (k, s)) in enumerate(zip(xpos, table.items())):
+            ax[0].scatter([x] * len(s["ccd"]), s["ccd"], color="C0", alpha=0.6,
+                          label="replicates that shorted" if m == 0 else None)
             if s["median"] is not None:
-                ax[0].scatter([x], [s["median"]], color="C3", marker="_", s=400)
+                ax[0].scatter([x], [s["median"]], color="C3", marker="_", s=400,
+                              label="median" if m == 0 else None)
             if s["shorted"] < s["replicates"]:
                 ax[0].annotate(f"{s['replicates'] - s['shorted']} no short", (x, 0), fontsize=7,
                                ha="center", va="bottom")
@@ -110,8 +112,9 @@ def plot_map(study_dir, axes, table, currents):
             ax[0].set_xticks(xpos, labels, rotation=20, fontsize=8)
         unit = " ".join(labels[0].split()[1:]) if use_numbers and labels else ""
         ax[0].set_xlabel((axes[0] if axes else "") + (f" ({unit})" if unit else ""))
-        ax[0].set_ylabel("CCD (mA/cm^2): replicates, median")
+        ax[0].set_ylabel("CCD (mA/cm^2)")
         ax[0].set_ylim(bottom=0)
+        ax[0].legend(fontsize=8, loc="upper left")
     ax[0].set_title("critical current density")
     # Curves of equal CCD coincide: each is drawn a little higher, thinner, with markers.
     n = max(len(table), 1)
